@@ -1,0 +1,230 @@
+"""Safe, limited YAML loading of record files, with positions for diagnostics.
+
+The fast path parses with libyaml (`yaml.CSafeLoader`) only. Positions of keys are worked
+out on demand, by composing the node tree once, and only for files that have a problem.
+Anchors and aliases are refused outright: records never need them, and they are the
+vehicle of "billion laughs" bombs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+MAX_RECORD_BYTES = 64 * 1024
+MAX_NESTING = 32
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+
+class RecordLoadError(Exception):
+    """A file that cannot become a mapping; carries the located diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.text())
+        self.diagnostic = diagnostic
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
+    """libyaml parser; Python constructor that refuses duplicate keys and deep nesting."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain scalar", key_node.start_mark
+                )
+            if key in seen:
+                raise _DuplicateKey(str(key), key_node.start_mark, seen[key].start_mark)
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, mark: yaml.Mark, first: yaml.Mark) -> None:
+        super().__init__(key)
+        self.key = key
+        self.problem_mark = mark
+        self.first = first
+
+
+@dataclass
+class LoadedFile:
+    """A parsed record file: its data, raw text, and a locator for its keys."""
+
+    path: str
+    text: str
+    data: dict[str, Any]
+    _positions: dict[tuple[Any, ...], tuple[int, int]] | None = field(default=None, repr=False)
+
+    def locate(self, loc: Sequence[Any], *, value: bool = False) -> tuple[int, int]:
+        """1-based (line, col) of a key path such as ('links', 'code'), or its value.
+
+        Falls back to the nearest enclosing key that exists, then to line 1.
+        """
+        if self._positions is None:
+            self._positions = _positions(self.text)
+        path = tuple(loc)
+        suffix = ("value",) if value else ()
+        while path:
+            hit = self._positions.get(path + suffix) or self._positions.get(path)
+            if hit:
+                return hit
+            path = path[:-1]
+        return self._positions.get((), (1, 1))
+
+
+def _positions(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """Map key paths to positions: (k,) is the key, (k, 'value') its value."""
+    out: dict[tuple[Any, ...], tuple[int, int]] = {}
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return out
+    if root is None:
+        return out
+    out[()] = (root.start_mark.line + 1, root.start_mark.column + 1)
+
+    def walk(node: yaml.Node, prefix: tuple[Any, ...], depth: int) -> None:
+        if depth > MAX_NESTING:
+            return
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value
+                here = prefix + (key,)
+                out.setdefault(here, (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+                out.setdefault(
+                    here + ("value",),
+                    (value_node.start_mark.line + 1, value_node.start_mark.column + 1),
+                )
+                walk(value_node, here, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                here = prefix + (index,)
+                out.setdefault(here, (item.start_mark.line + 1, item.start_mark.column + 1))
+                walk(item, here, depth + 1)
+
+    walk(root, (), 0)
+    return out
+
+
+_TAB_INDENT = re.compile(rb"^[ ]*\t", re.MULTILINE)
+
+
+def _error(path: str, line: int, col: int, rule: str, message: str) -> RecordLoadError:
+    return RecordLoadError(Diagnostic(path, line, col, "error", rule, message))
+
+
+def _line_col_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _has_alias(text: str) -> tuple[int, int] | None:
+    """Position of the first anchor or alias, or None. Only scanned when '&'/'*' occur."""
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor:
+            mark = event.start_mark
+            return mark.line + 1, mark.column + 1
+    return None
+
+
+def parse_record_bytes(raw: bytes, path: str, *, max_bytes: int = MAX_RECORD_BYTES) -> LoadedFile:
+    """Parse one record file's bytes, or raise RecordLoadError with a located diagnostic."""
+    if len(raw) > max_bytes:
+        raise _error(
+            path, 1, 1, "file-too-large",
+            f"file is {len(raw)} bytes, over the limit of {max_bytes} bytes for one record",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise _error(
+            path, 1, 1, "encoding",
+            "file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_of_offset(raw, exc.start)
+        raise _error(
+            path, line, col, "encoding",
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+        ) from None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise _error(path, 1, 1, "empty-file", "file holds no record (it is empty)")
+    tab = _TAB_INDENT.search(raw)
+    if tab:
+        line, col = _line_col_of_offset(raw, tab.end() - 1)
+        raise _error(path, line, col, "yaml-tab", "tab used for indentation; YAML needs spaces")
+    if ("&" in text or "*" in text) and (where := _safe_alias_scan(text)):
+        raise _error(
+            path, where[0], where[1], "yaml-alias",
+            "YAML anchors and aliases are not allowed in records",
+        )
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        mark = exc.problem_mark
+        raise _error(
+            path, mark.line + 1, mark.column + 1, "duplicate-key",
+            f"key {exc.key!r} appears twice (first on line {exc.first.line + 1})",
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _error(path, line, col, "yaml-syntax", f"invalid YAML: {problem}") from None
+    except RecursionError:
+        raise _error(path, 1, 1, "yaml-syntax", "invalid YAML: nesting too deep") from None
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise _error(
+            path, 1, 1, "not-mapping",
+            f"a record must be a mapping of keys to values, but this file is {kind}",
+        )
+    return LoadedFile(path=path, text=text, data=data)
+
+
+def _safe_alias_scan(text: str) -> tuple[int, int] | None:
+    try:
+        return _has_alias(text)
+    except yaml.YAMLError:
+        return None  # the full parse reports the syntax error with its position
+
+
+def read_record_file(path: Path, display: str | None = None) -> LoadedFile:
+    """Read and parse a record file; refuses to read more than the size limit."""
+    name = display or str(path)
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_RECORD_BYTES + 1)
+        if len(raw) > MAX_RECORD_BYTES:
+            size = path.stat().st_size
+            raise _error(
+                name, 1, 1, "file-too-large",
+                f"file is {size} bytes, over the limit of {MAX_RECORD_BYTES} bytes for one record",
+            )
+    return parse_record_bytes(raw, name)
+
+
+def load_data_file(path: Path, *, max_bytes: int = 4 * 1024 * 1024) -> Any:
+    """Load a trusted-but-checked data file (taxonomy, venues) safely, with a size limit."""
+    raw = path.read_bytes()
+    if len(raw) > max_bytes:
+        raise ValueError(f"{path}: over the {max_bytes}-byte limit")
+    return yaml.load(raw.decode("utf-8"), Loader=_StrictLoader)  # noqa: S506
