@@ -6,8 +6,7 @@ The library never prints or exits; everything user-facing happens here.
 from __future__ import annotations
 
 import json
-import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -33,7 +32,7 @@ RootOption = Annotated[
 ]
 
 
-class DiagnosticFormat(str, Enum):
+class DiagnosticFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -103,8 +102,8 @@ def validate(
         typer.echo(to_json(diagnostics))
     else:
         for diagnostic in sorted(diagnostics):
-            line = diagnostic.github() if output_format is DiagnosticFormat.github else diagnostic.text()
-            typer.echo(line)
+            github = output_format is DiagnosticFormat.github
+            typer.echo(diagnostic.github() if github else diagnostic.text())
         errors = sum(d.severity == "error" for d in diagnostics)
         warnings = len(diagnostics) - errors
         if output_format is DiagnosticFormat.text:
@@ -127,4 +126,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

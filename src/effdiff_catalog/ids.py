@@ -11,8 +11,11 @@ import unicodedata
 from collections.abc import Container
 
 STOPWORDS = frozenset(
-    "a an the of on for in to and with via from by at as is are be do your you we our "
-    "towards toward into using through than when what how why".split()
+    {
+        "a", "an", "the", "of", "on", "for", "in", "to", "and", "with", "via", "from", "by",
+        "at", "as", "is", "are", "be", "do", "your", "you", "we", "our", "towards", "toward",
+        "into", "using", "through", "than", "when", "what", "how", "why",
+    }
 )
 MAX_WORDS = 4
 

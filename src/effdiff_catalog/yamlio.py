@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic
 MAX_RECORD_BYTES = 64 * 1024
 MAX_NESTING = 32
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RecordLoadError(Exception):
@@ -42,7 +42,7 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise yaml.constructor.ConstructorError(
                     None, None, "a key must be a plain scalar", key_node.start_mark
@@ -50,7 +50,7 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
             if key in seen:
                 raise _DuplicateKey(str(key), key_node.start_mark, seen[key].start_mark)
             seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 class _DuplicateKey(yaml.YAMLError):
@@ -139,8 +139,8 @@ def _has_alias(text: str) -> tuple[int, int] | None:
     for event in yaml.parse(text, Loader=_Loader):
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent) or anchor:
-            mark = event.start_mark
-            return mark.line + 1, mark.column + 1
+            start = event.start_mark
+            return (start.line + 1, start.column + 1) if start else (1, 1)
     return None
 
 
@@ -186,8 +186,8 @@ def parse_record_bytes(raw: bytes, path: str, *, max_bytes: int = MAX_RECORD_BYT
             f"key {exc.key!r} appears twice (first on line {exc.first.line + 1})",
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        where = getattr(exc, "problem_mark", None)
+        line, col = (where.line + 1, where.column + 1) if where else (1, 1)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise _error(path, line, col, "yaml-syntax", f"invalid YAML: {problem}") from None
     except RecursionError:
