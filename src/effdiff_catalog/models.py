@@ -54,7 +54,7 @@ def _check_http_url(value: str) -> str:
 HttpLink = Annotated[
     str,
     AfterValidator(_check_http_url),
-    Field(pattern=r"^https?://", json_schema_extra={"format": "uri"}),
+    Field(json_schema_extra={"format": "uri", "pattern": r"^https?://\S+$"}),
 ]
 
 
@@ -74,7 +74,9 @@ def _check_arxiv(value: str) -> str:
     return value
 
 
-ArxivId = Annotated[str, AfterValidator(_check_arxiv), Field(pattern=ARXIV_PATTERN)]
+ArxivId = Annotated[
+    str, AfterValidator(_check_arxiv), Field(json_schema_extra={"pattern": ARXIV_PATTERN})
+]
 
 
 class StrictModel(BaseModel):

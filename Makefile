@@ -1,0 +1,46 @@
+# Two commands set up a fresh machine: `make site` (install, validate, generate, build the
+# website) and `make test` (the whole suite). Everything runs from .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+EFFDIFF := $(BIN)/effdiff
+
+.PHONY: install schema validate readme bib site test lint check bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the package with pinned dependencies
+
+schema: install  ## Regenerate the record JSON Schema from the models
+	$(EFFDIFF) schema --output schema/record.schema.json
+
+validate: install  ## Check every record
+	$(EFFDIFF) validate
+
+readme: install  ## Regenerate the paper list inside README.md
+	$(EFFDIFF) readme
+
+site: install schema validate readme  ## Validate, regenerate everything, build the website into site/
+	@echo "site: website build not yet wired"
+
+test: install  ## Run the whole test suite
+	$(BIN)/python -m pytest -q -n 2
+
+lint: install  ## ruff and mypy
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+check: lint validate test  ## What CI runs
+	$(EFFDIFF) readme --check
+
+bench: install  ## Benchmarks (not part of the test suite)
+	$(BIN)/python benchmarks/bench_core.py
+
+clean:
+	rm -rf site build .pytest_cache .mypy_cache .ruff_cache
