@@ -1,0 +1,414 @@
+"""BibTeX export: one entry per paper, readable by classic BibTeX styles and biblatex.
+
+Conventions (documented here because users' documents depend on them):
+
+- Entry type follows the venue registry's kind: `@inproceedings` + `booktitle` (the
+  registry's full name) for conferences and workshops; `@article` + `journal` for journals.
+- arXiv preprints are `@article` with `journal = {arXiv preprint arXiv:2405.20320}` (what
+  plain, plainnat and friends print) plus `eprint`, `archivePrefix = {arXiv}` (what
+  biblatex and arXiv-aware styles use). `primaryClass` is written when a record knows it;
+  records do not store it yet. Any paper with an arXiv id gets `eprint`/`archivePrefix`.
+- `url` is always written when the record has any link (paper, proceedings, arXiv, DOI,
+  project, code, in that order of preference); `doi` where known.
+- Records without authors are written as `@misc` with `howpublished` and a `key` field
+  (so styles can sort and label them without an author and do not warn), preceded by a
+  `%` comment; the export result lists them as warnings.
+- Frameworks (software without authors or year) are not exported themselves: a selected
+  framework contributes the paper that describes it (`paper_id`). See `query.citable`.
+- TeX specials `& % $ # _ { } ~ ^ \\` are escaped in every text field (`\\&`, `\\%`, ...,
+  `\\textbraceleft{}`, `\\textasciitilde{}`, `\\textbackslash{}`), so braces in the file
+  always balance. `url` and `doi` are verbatim fields (LaTeX prints them with `\\url`,
+  which would show a backslash): there only `{`, `}` and `\\` are percent-encoded.
+- Titles: words with inner capitals or digits next to capitals (DPM-Solver, ControlNet,
+  LoRA, 3D, U-Net) and the short name before a title's colon are wrapped in braces, so
+  styles that lowercase titles keep them.
+- Non-ASCII stays UTF-8 (for `\\usepackage[utf8]{inputenc}`, biber, Zotero);
+  `ascii=True` turns letters with accents into TeX escapes (`{\\"u}`, `{\\l}`) for old
+  toolchains. Characters without a TeX escape are kept and reported.
+- Whitespace runs (newlines in abstracts) become single spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .citekeys import assign_keys
+from .models import Paper
+from .venues import Venue, VenueRegistry
+
+TEX_SPECIALS: dict[str, str] = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIALS_RE = re.compile(r"[\\{}&%$#_~^]")
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+# Combining marks and the TeX accent command for each.
+_ACCENTS: dict[str, str] = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=",
+    "\u0306": "u", "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H",
+    "\u030c": "v", "\u0323": "d", "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}
+# Letters that do not decompose into a base letter and an accent.
+_LETTERS: dict[str, str] = {
+    "ß": r"{\ss}", "æ": r"{\ae}", "Æ": r"{\AE}", "œ": r"{\oe}", "Œ": r"{\OE}",
+    "ø": r"{\o}", "Ø": r"{\O}", "ł": r"{\l}", "Ł": r"{\L}", "ı": r"{\i}", "ȷ": r"{\j}",
+    "đ": r"{\dj}", "Đ": r"{\DJ}", "ð": r"{\dh}", "Ð": r"{\DH}", "þ": r"{\th}", "Þ": r"{\TH}",
+    "ŋ": r"{\ng}", "Ŋ": r"{\NG}", "å": r"{\aa}", "Å": r"{\AA}",
+    "\u2013": "--", "\u2014": "---", "\u2018": "`", "\u2019": "'", "\u201c": "``",
+    "\u201d": "''", "\u00a0": "~", "\u2026": r"{\ldots}", "¡": r"{\textexclamdown}",
+    "¿": r"{\textquestiondown}", "«": r"{\guillemotleft}", "»": r"{\guillemotright}",
+    "§": r"{\S}", "¶": r"{\P}", "©": r"{\textcopyright}", "®": r"{\textregistered}",
+    "°": r"{\textdegree}", "·": r"{\textperiodcentered}", "€": r"{\texteuro}",
+    "£": r"{\pounds}",
+}
+
+
+@dataclass
+class ExportResult:
+    """The .bib text, the keys used (id -> key) and what a user should be told."""
+
+    text: str
+    keys: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def escape_tex(text: str) -> str:
+    """Escape the ten TeX specials so the text prints as written and braces balance."""
+    return _SPECIALS_RE.sub(lambda m: TEX_SPECIALS[m.group(0)], text)
+
+
+def to_ascii(text: str, unconverted: set[str] | None = None) -> str:
+    """Replace non-ASCII letters by TeX escapes ('ü' -> '{\\"u}'), after escape_tex.
+
+    Characters without a TeX form are kept as they are and added to `unconverted`.
+    """
+    if text.isascii():
+        return text
+    out: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if char.isascii():
+            out.append(char)
+            continue
+        if char in _LETTERS:
+            out.append(_LETTERS[char])
+            continue
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
+        if base.isascii() and marks and all(m in _ACCENTS for m in marks):
+            inner = "\\i" if base == "i" and marks[0] not in "\u0327\u0328\u0323\u0331" else base
+            for mark in marks:
+                command = _ACCENTS[mark]
+                inner = (
+                    f"\\{command}{{{inner}}}" if command.isalpha() else f"\\{command}{inner}"
+                )
+            out.append(f"{{{inner}}}")
+            continue
+        if base in _LETTERS and marks and all(m in _ACCENTS for m in marks):
+            inner = _LETTERS[base][1:-1]
+            for mark in marks:
+                command = _ACCENTS[mark]
+                inner = f"\\{command}{{{inner}}}"
+            out.append(f"{{{inner}}}")
+            continue
+        if unconverted is not None:
+            unconverted.add(char)
+        out.append(char)
+    return "".join(out)
+
+
+def _text(value: str, ascii: bool, unconverted: set[str] | None) -> str:
+    value = " ".join(value.split())
+    escaped = escape_tex(value)
+    return to_ascii(escaped, unconverted) if ascii else escaped
+
+
+def _needs_protection(word: str) -> bool:
+    """Inner capitals (ControlNet, LoRA, DPM-Solver, 3D) or one-letter capital parts (U-Net)."""
+    for part in re.split(r"[-/–]", word):
+        letters = [c for c in part if c.isalpha()]
+        if not letters:
+            continue
+        first_alnum = next((i for i, c in enumerate(part) if c.isalnum()), 0)
+        if any(c.isupper() for c in part[first_alnum + 1:]):
+            return True
+        if len(letters) == 1 and letters[0].isupper() and "-" in word:
+            return True
+    return False
+
+
+def _head_words(title: str) -> set[int]:
+    """The index of a one-word name before the title's colon ('DeepCache: ...')."""
+    words = title.split()
+    if len(words) > 1 and words[0].endswith((":", "：")) and any(c.isalpha() for c in words[0]):
+        return {0}
+    return set()
+
+
+def format_title(title: str, *, ascii: bool = False, unconverted: set[str] | None = None) -> str:
+    """Escape a title and brace the words a lower-casing style must keep as they are."""
+    words = title.split()
+    head = _head_words(title)
+    out: list[str] = []
+    for index, word in enumerate(words):
+        if index in head or _needs_protection(word):
+            match = re.match(r"^(\W*)(.*?)(\W*)$", word, flags=re.S)
+            lead, core, trail = match.groups() if match else ("", word, "")
+            if not core:
+                lead, core, trail = "", word, ""
+            out.append(
+                _text(lead, ascii, unconverted) + "{" + _text(core, ascii, unconverted) + "}"
+                + _text(trail, ascii, unconverted)
+            )
+        else:
+            out.append(_text(word, ascii, unconverted))
+    return " ".join(out)
+
+
+def format_name(name: str, *, ascii: bool = False, unconverted: set[str] | None = None) -> str:
+    """One author for the `author` field; a word 'and' inside a name is braced."""
+    words = [_text(w, ascii, unconverted) for w in name.split()]
+    return " ".join("{" + w + "}" if w.lower() == "and" else w for w in words)
+
+
+def format_authors(
+    names: Sequence[str], *, ascii: bool = False, unconverted: set[str] | None = None
+) -> str:
+    parts = []
+    for index, name in enumerate(names):
+        if index == len(names) - 1 and index > 0 and name.strip().lower() in ("others", "et al."):
+            parts.append("others")
+        else:
+            parts.append(format_name(name, ascii=ascii, unconverted=unconverted))
+    return " and ".join(parts)
+
+
+def verbatim(value: str) -> str:
+    """A url or doi for a verbatim field: percent-encode what would unbalance braces."""
+    return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
+def best_url(record: Paper) -> str | None:
+    """The link a citation should point to, by the documented preference."""
+    links = record.links
+    if links.paper:
+        return links.paper
+    if links.proceedings:
+        return links.proceedings
+    if record.arxiv:
+        return f"https://arxiv.org/abs/{record.arxiv}"
+    if record.doi:
+        return f"https://doi.org/{record.doi}"
+    return links.project or links.code or None
+
+
+def arxiv_label(record: Paper, venue: Venue | None) -> str:
+    """'arXiv preprint arXiv:2405.20320': the human-readable journal of a preprint."""
+    name = venue.name if venue else "arXiv preprint"
+    if record.arxiv and (venue is None or venue.key == "arxiv"):
+        return f"arXiv preprint arXiv:{record.arxiv}"
+    return name
+
+
+def entry_fields(
+    record: Paper,
+    venues: VenueRegistry,
+    *,
+    with_abstract: bool = False,
+    ascii: bool = False,
+    unconverted: set[str] | None = None,
+    notes: list[str] | None = None,
+) -> tuple[str, list[tuple[str, str]]]:
+    """The entry type and the (name, TeX value) fields, in output order."""
+    venue = venues.venues.get(record.venue)
+    kind = venue.kind if venue else None
+    fields: list[tuple[str, str]] = []
+
+    def add(name: str, value: str | None, *, text: bool = True) -> None:
+        if value:
+            fields.append((name, _text(value, ascii, unconverted) if text else value))
+
+    if record.authors:
+        fields.append(
+            ("author", format_authors(record.authors, ascii=ascii, unconverted=unconverted))
+        )
+    fields.append(("title", format_title(record.title, ascii=ascii, unconverted=unconverted)))
+    if kind in ("conference", "workshop"):
+        entry_type = "inproceedings"
+        container = ("booktitle", venue.name if venue else record.venue)
+    elif kind == "journal":
+        entry_type = "article"
+        container = ("journal", venue.name if venue else record.venue)
+    elif kind == "preprint":
+        entry_type = "article"
+        container = ("journal", arxiv_label(record, venue))
+    else:
+        entry_type = "misc"
+        container = ("howpublished", record.venue)
+        if notes is not None:
+            notes.append(f"{record.id}: venue {record.venue!r} is not in the registry")
+    if not record.authors:
+        entry_type = "misc"
+        container = ("howpublished", container[1])
+    add(*container)
+    fields.append(("year", str(record.year)))
+    if record.month:
+        fields.append(("month", MONTHS[record.month - 1]))
+    if venue and venue.publisher and kind != "preprint":
+        add("publisher", venue.publisher)
+    if record.arxiv:
+        fields.append(("eprint", record.arxiv))
+        fields.append(("archivePrefix", "arXiv"))
+    if record.doi:
+        fields.append(("doi", verbatim(record.doi)))
+    url = best_url(record)
+    if url:
+        fields.append(("url", verbatim(url)))
+    elif notes is not None:
+        notes.append(f"{record.id}: no link to use as url")
+    if with_abstract and record.abstract:
+        add("abstract", record.abstract)
+    if not record.authors:
+        add("key", _sort_word(record))
+    return entry_type, fields
+
+
+def _sort_word(record: Paper) -> str:
+    """The `key` field of an entry without authors: the title's first word, for sorting."""
+    for word in record.title.split():
+        core = re.sub(r"^\W+|\W+$", "", word)
+        if core:
+            return core
+    return record.id
+
+
+def format_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]]) -> str:
+    width = max((len(name) for name, _ in fields), default=0)
+    lines = [f"@{entry_type}{{{key},"]
+    for name, value in fields:
+        value_text = value if name == "month" else f"{{{value}}}"
+        lines.append(f"  {name.ljust(width)} = {value_text},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def entry(
+    record: Paper,
+    venues: VenueRegistry,
+    *,
+    key: str | None = None,
+    with_abstract: bool = False,
+    ascii: bool = False,
+) -> str:
+    """One BibTeX entry. Uses `key`, else the stored key, else a computed one."""
+    if key is None:
+        key = record.citation_key or assign_keys([record])[0][record.id]
+    entry_type, fields = entry_fields(record, venues, with_abstract=with_abstract, ascii=ascii)
+    text = format_entry(entry_type, key, fields)
+    if not record.authors:
+        text = f"% {record.id}: no authors recorded; written as @misc with a key field\n{text}"
+    return text
+
+
+def export(
+    records: Sequence[Paper],
+    venues: VenueRegistry,
+    *,
+    keys: Mapping[str, str] | None = None,
+    with_abstract: bool = False,
+    ascii: bool = False,
+    header: bool = True,
+) -> ExportResult:
+    """A whole .bib file for `records`, with keys and warnings.
+
+    `keys` (id -> key, from `citekeys.assign_keys` over the whole catalog) fixes the
+    keys of records that have none stored; without it they are computed among `records`.
+    """
+    computed: set[str] = set()
+    if keys is None:
+        keys, computed_ids = assign_keys(records)
+        computed = set(computed_ids)
+    else:
+        computed = {r.id for r in records if not r.citation_key}
+    result = ExportResult("", {})
+    chunks: list[str] = []
+    if header:
+        chunks.append(
+            f"% BibTeX of {len(records)} paper(s) from the Efficient Diffusion Models survey "
+            "catalog.\n% Generated by effdiff-catalog; edit the records, not this file.\n"
+        )
+    seen: dict[str, str] = {}
+    unconverted: set[str] = set()
+    for record in records:
+        key = keys.get(record.id) or assign_keys([record])[0][record.id]
+        if record.id in computed:
+            result.warnings.append(
+                f"{record.id}: no citation_key stored; using computed {key!r} "
+                "(run 'effdiff keys' to store it)"
+            )
+        if key.lower() in seen:
+            result.warnings.append(
+                f"{record.id}: key {key!r} is also used by {seen[key.lower()]}; "
+                "BibTeX will keep only the first"
+            )
+        seen[key.lower()] = record.id
+        if not record.authors:
+            result.warnings.append(
+                f"{record.id}: no authors; exported as @misc under key {key!r}"
+            )
+        notes: list[str] = []
+        entry_type, fields = entry_fields(
+            record, venues, with_abstract=with_abstract, ascii=ascii,
+            unconverted=unconverted, notes=notes,
+        )
+        result.warnings.extend(notes)
+        text = format_entry(entry_type, key, fields)
+        if not record.authors:
+            text = f"% {record.id}: no authors recorded; written as @misc with a key field\n{text}"
+        chunks.append(text)
+        result.keys[record.id] = key
+    if unconverted:
+        result.warnings.append(
+            "no TeX escape for: " + " ".join(sorted(unconverted)) + " (kept as UTF-8)"
+        )
+    result.text = "\n".join(chunks)
+    return result
+
+
+def render(
+    records: Iterable[Paper],
+    venues: VenueRegistry,
+    *,
+    keys: Mapping[str, str] | None = None,
+    with_abstract: bool = False,
+    ascii: bool = False,
+) -> str:
+    """The .bib text for `records` (see `export` for keys and warnings)."""
+    return export(
+        list(records), venues, keys=keys, with_abstract=with_abstract, ascii=ascii
+    ).text
+
+
+# --- reading back: used by round-trip checks and by bibimport -----------------------------
+
+_UNESCAPES = {value: char for char, value in TEX_SPECIALS.items()}
+_UNESCAPE_RE = re.compile(
+    "|".join(re.escape(v) for v in sorted(_UNESCAPES, key=len, reverse=True)) + r"|[{}]"
+)
+
+
+def unescape_tex(value: str) -> str:
+    """Undo `escape_tex` and title protection: the plain text a UTF-8 field stands for."""
+    return _UNESCAPE_RE.sub(lambda m: _UNESCAPES.get(m.group(0), ""), value)

@@ -1,0 +1,169 @@
+"""Citation keys: readable, unique, and frozen once assigned.
+
+The convention (the survey's own key is `shen2025efficient`):
+
+    <surname><year><word>[suffix]
+
+- `surname`: the first author's last name (the BibTeX "last" part, without von
+  particles: "Ludwig van Beethoven" -> `beethoven`), ASCII-folded ("Müller" -> `muller`),
+  lower-cased, letters and digits only.
+- `year`: the record's year when the key is first assigned.
+- `word`: the first meaningful word of the title: whitespace-separated words, ASCII-folded,
+  lower-cased, letters and digits only ("DPM-Solver:" -> `dpmsolver`), skipping the stop
+  words of `ids.STOPWORDS` (a, an, the, of, on, for, towards, ...).
+- A record without authors uses its first meaningful title word in place of the surname
+  and the next meaningful word as `word` (`deepcache2024accelerating`); export warns.
+- A name or title with no ASCII letters at all falls back to `anon` / nothing.
+- Collisions: the first record keeps the plain key; the next ones get `a`, `b`, ... `z`,
+  then `aa`, `ab`, ... in the order keys are assigned (catalog order, i.e. by record id).
+  Keys are compared case-insensitively, as BibTeX does.
+
+A key is stored in the record (`citation_key`) by `effdiff keys` and never recomputed:
+when a preprint later gets its venue and a new year, its key stays, because papers
+already cite it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable, Mapping, Sequence
+from itertools import count, product
+from string import ascii_lowercase
+
+from .catalog import LoadedRecord
+from .diagnostics import Diagnostic
+from .ids import STOPWORDS, ascii_fold
+from .models import Paper
+
+FALLBACK_SURNAME = "anon"
+
+
+def _token(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", ascii_fold(text).lower())
+
+
+def title_words(title: str) -> list[str]:
+    """Meaningful title words in key form (stop words skipped unless nothing else is left)."""
+    words = [_token(w) for w in title.split()]
+    words = [w for w in words if w]
+    meaningful = [w for w in words if w not in STOPWORDS]
+    return meaningful or words
+
+
+def surname(name: str) -> str:
+    """The last-name part of one author name, in key form ('' if it has no ASCII letters)."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+        last = " ".join(parts.last) or name
+    except Exception:  # noqa: BLE001 - odd names must never stop key assignment
+        last = name.split()[-1] if name.split() else name
+    return _token(last.replace("{", "").replace("}", ""))
+
+
+def base_key(record: Paper) -> str:
+    """The key before any collision suffix."""
+    words = title_words(record.title)
+    if record.authors:
+        who = surname(record.authors[0]) or FALLBACK_SURNAME
+        word = words[0] if words else ""
+    else:
+        who = words[0] if words else FALLBACK_SURNAME
+        word = words[1] if len(words) > 1 else ""
+    if not who[0].isalpha():
+        who = f"{FALLBACK_SURNAME}{who}"
+    return f"{who}{record.year}{word}"
+
+
+def suffixes() -> Iterable[str]:
+    """'', then 'a'..'z', then 'aa', 'ab', ...: the documented collision suffixes."""
+    yield ""
+    for length in count(1):
+        for letters in product(ascii_lowercase, repeat=length):
+            yield "".join(letters)
+
+
+def taken_keys(keys: Iterable[str | None]) -> set[str]:
+    """The set `make_key` expects: keys in use, lower-cased (BibTeX ignores key case)."""
+    return {k.lower() for k in keys if k}
+
+
+def make_key(record: Paper, taken: Container[str]) -> str:
+    """A new key for `record` that is not in `taken` (lower-cased keys, see `taken_keys`).
+
+    Generated keys are lower-case, so comparing them with lower-cased keys is the
+    case-insensitive comparison BibTeX makes.
+    """
+    base = base_key(record)
+    for suffix in suffixes():
+        candidate = f"{base}{suffix}"
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable: the suffix sequence is infinite")
+
+
+def assign_keys(papers: Sequence[Paper]) -> tuple[dict[str, str], list[str]]:
+    """Keys for all papers: stored keys as they are, missing ones computed.
+
+    Returns (id -> key, ids whose key was computed). Stored keys are claimed first, so
+    a computed key never takes a stored one; computed keys go in the order given.
+    """
+    taken = taken_keys(p.citation_key for p in papers)
+    keys: dict[str, str] = {}
+    computed: list[str] = []
+    for paper in papers:
+        if paper.citation_key:
+            keys[paper.id] = paper.citation_key
+        else:
+            key = make_key(paper, taken)
+            taken.add(key.lower())
+            keys[paper.id] = key
+            computed.append(paper.id)
+    return keys, computed
+
+
+def key_diagnostics(entries: Sequence[LoadedRecord]) -> list[Diagnostic]:
+    """Duplicate keys (error, at each duplicate's key) and missing keys (warning)."""
+    out: list[Diagnostic] = []
+    by_key: dict[str, list[LoadedRecord]] = {}
+    for entry in entries:
+        record = entry.record
+        if not isinstance(record, Paper):
+            continue
+        if record.citation_key:
+            by_key.setdefault(record.citation_key.lower(), []).append(entry)
+        else:
+            out.append(entry.at(
+                "warning", "citation-key-missing",
+                f"no citation_key: run 'effdiff keys' to assign one "
+                f"(it would be {make_key(record, set()) !r} if no other record has it)",
+                "id", value=False,
+            ))
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        for entry in group:
+            others = ", ".join(e.path for e in group if e is not entry)
+            key = entry.record.citation_key  # type: ignore[union-attr]
+            out.append(entry.at(
+                "error", "duplicate-citation-key",
+                f"citation_key {key!r} is also used by {others}; keys must be unique "
+                "(keep the older record's key, give the other a suffix a, b, ...)",
+                "citation_key",
+            ))
+    return out
+
+
+def missing_keys(papers: Sequence[Paper]) -> dict[str, str]:
+    """Keys to store for papers that have none (id -> key), never touching stored ones."""
+    keys, computed = assign_keys(papers)
+    return {paper_id: keys[paper_id] for paper_id in computed}
+
+
+def keys_by_id(papers: Sequence[Paper], extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every paper's key (stored or computed), optionally overridden by `extra`."""
+    keys, _ = assign_keys(papers)
+    if extra:
+        keys.update(extra)
+    return keys
