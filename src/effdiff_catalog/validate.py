@@ -192,7 +192,9 @@ _UI_QUERY_KEYS = {"tab", "utm_source", "utm_medium", "utm_campaign", "utm_conten
 
 def url_problems(url: str) -> list[str]:
     """Hygiene problems of an http(s) link, in words (empty when clean)."""
-    problems = []
+    problems: list[str] = []
+    if url[-1] not in _TRAILING_JUNK and "?" not in url and "#" not in url:
+        return problems  # the common, clean case, without parsing
     if url[-1] in _TRAILING_JUNK and not (url.endswith(")") and "(" in url):
         problems.append(f"stray {url[-1]!r} at the end")
     parts = urlsplit(url)
@@ -218,12 +220,13 @@ def check_urls(entry: LoadedRecord, catalog: Catalog) -> Iterable[Diagnostic]:
 
 
 _LATEX_DEBRIS = re.compile(r"\$|\\[a-zA-Z]+|[{}]|ackslash|\\\\")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MOJIBAKE = re.compile(r"Ã.|â€|Â |\ufffd")
 
 
 def title_problem(title: str) -> tuple[str, str] | None:
     """(rule, message) for a garbled or all-caps title, or None."""
-    if any(unicodedata.category(ch) == "Cc" for ch in title):
+    if _CONTROL.search(title):
         return "title-garbled", "title holds control characters"
     if _LATEX_DEBRIS.search(title):
         return "title-garbled", "title holds LaTeX debris (write Δ, not $\\Delta$)"
@@ -231,8 +234,7 @@ def title_problem(title: str) -> tuple[str, str] | None:
         return "title-garbled", "title holds broken encoding (mojibake)"
     if title != title.strip() or "  " in title:
         return "title-garbled", "title has stray whitespace"
-    words = re.findall(r"[^\W\d_]{2,}", title)
-    if len(words) >= 4 and all(w.isupper() for w in words):
+    if title.upper() == title and len(re.findall(r"[^\W\d_]{2,}", title)) >= 4:
         return "title-caps", "title is in all capitals; write it in title case"
     return None
 
@@ -270,6 +272,11 @@ def normalise_title(title: str) -> str:
 
 def normalise_url(url: str) -> str:
     """Scheme, 'www.', trailing slash and arXiv abs/pdf/version variants made equal."""
+    if "?" not in url and "#" not in url and "arxiv.org" not in url and "://" in url:
+        rest = url.split("://", 1)[1].rstrip("/")
+        host, _, path = rest.partition("/")
+        host = host.lower().removeprefix("www.")
+        return f"{host}/{path}" if path else host
     parts = urlsplit(url.strip())
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/")

@@ -40,17 +40,31 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
         self._depth = 0
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, str | int | float | bool) and key is not None:
+        """Like SafeConstructor's, minus merge keys, plus a duplicate-key error."""
+        mapping: dict[Any, Any] = {}
+        first: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _STR_TAG:
+                key = key_node.value
+            elif key_node.tag == _MERGE_TAG:
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain scalar", key_node.start_mark
+                    None, None, "merge keys (<<) are not allowed in records", key_node.start_mark
                 )
-            if key in seen:
-                raise _DuplicateKey(str(key), key_node.start_mark, seen[key].start_mark)
-            seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
+            else:
+                key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key must be a plain scalar", key_node.start_mark
+                    )
+            if key in mapping:
+                raise _DuplicateKey(str(key), key_node.start_mark, first[key].start_mark)
+            first[key] = key_node
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _DuplicateKey(yaml.YAMLError):
@@ -122,6 +136,7 @@ def _positions(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
 
 
 _TAB_INDENT = re.compile(rb"^[ ]*\t", re.MULTILINE)
+_CONTENT_LINE = re.compile(r"^[ \t]*[^#\s]", re.MULTILINE)
 
 
 def _error(path: str, line: int, col: int, rule: str, message: str) -> RecordLoadError:
@@ -164,11 +179,9 @@ def parse_record_bytes(raw: bytes, path: str, *, max_bytes: int = MAX_RECORD_BYT
             path, line, col, "encoding",
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
         ) from None
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if not _CONTENT_LINE.search(text):
         raise _error(path, 1, 1, "empty-file", "file holds no record (it is empty)")
-    tab = _TAB_INDENT.search(raw)
+    tab = _TAB_INDENT.search(raw) if b"\t" in raw else None
     if tab:
         line, col = _line_col_of_offset(raw, tab.end() - 1)
         raise _error(path, line, col, "yaml-tab", "tab used for indentation; YAML needs spaces")
