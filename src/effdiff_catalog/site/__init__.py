@@ -1,0 +1,10 @@
+"""The website's content, generated from the catalog: a pure function from records to pages.
+
+`build_site(catalog)` returns Markdown pages, data files and a navigation fragment. It knows
+nothing of MkDocs: a thin hook (`effdiff_catalog.mkdocs_hooks`) hands its output to the
+build, so moving to another static site generator only means another thin hook.
+"""
+
+from .generate import SiteAsset, SiteOutput, SitePage, build_site, section_pages
+
+__all__ = ["SiteAsset", "SiteOutput", "SitePage", "build_site", "section_pages"]

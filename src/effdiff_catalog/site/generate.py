@@ -1,0 +1,444 @@
+"""Catalog -> website pages. Pure: no MkDocs, no file writes, no clock, no network.
+
+Layout: one page per top-level section (papers filed directly under it) and one per
+second-level section (its deeper sections become headings). Every paper is an entry with a
+permalink anchor equal to its id. This is the layout measured cheapest at 10,000 papers
+(see docs/about-site.md): no page per paper, a small explicit navigation.
+
+All record content is untrusted: templates autoescape it, and only http(s) links are
+emitted, whatever the record says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..catalog import Catalog
+from ..models import Framework, Paper
+from ..taxonomy import Node, Taxonomy
+from ..venues import VenueRegistry
+from .charts import BarChart, bar_chart
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates" / "site"
+PAPERS_DIR = "papers"
+ASSETS_DIR = "assets/effdiff"
+CATALOG_JSON = f"{ASSETS_DIR}/catalog.json"
+BIBTEX_JSON = f"{ASSETS_DIR}/bibtex.json"
+FEED_PATH = "feed.xml"
+BIB_DIR = "bib"
+RECENT_LIMIT = 50
+LINK_LABELS = {"paper": "Paper", "code": "Code", "project": "Project"}
+
+BibEntry = Callable[[Paper], str]
+BibRender = Callable[[Sequence[Paper]], str]
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A generated Markdown page; `path` is relative to the docs folder."""
+
+    path: str
+    title: str
+    content: str
+
+
+@dataclass(frozen=True)
+class SiteAsset:
+    """A generated file copied as is into the built site (JSON, BibTeX, Atom)."""
+
+    path: str
+    content: str
+
+
+@dataclass
+class SiteOutput:
+    pages: list[SitePage] = field(default_factory=list)
+    assets: list[SiteAsset] = field(default_factory=list)
+    # The "Papers" part of the navigation, in MkDocs' nav format (title -> path or list).
+    nav: list[Any] = field(default_factory=list)
+
+    def page(self, path: str) -> SitePage:
+        for page in self.pages:
+            if page.path == path:
+                return page
+        raise KeyError(path)
+
+    def asset(self, path: str) -> SiteAsset:
+        for asset in self.assets:
+            if asset.path == path:
+                return asset
+        raise KeyError(path)
+
+
+@dataclass
+class SectionPage:
+    """One page of the paper list: a taxonomy node and the nodes shown as its headings."""
+
+    node: Node
+    path: str
+    groups: list[Node]
+
+
+def is_http_url(url: str | None) -> bool:
+    """The last gate before a link reaches HTML: the models check too, but never trust."""
+    if not url or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return False
+    lowered = url.lower()
+    return lowered.startswith(("http://", "https://"))
+
+
+def page_url(path: str) -> str:
+    """The URL (from the site root) MkDocs gives a page with directory URLs."""
+    stem = path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+        return stem
+    return stem + "/"
+
+
+def relative_url(from_page: str, target: str) -> str:
+    """A link from one page's URL to a site path, like MkDocs writes it."""
+    base = page_url(from_page) or "."
+    fragment = ""
+    if "#" in target:
+        target, fragment = target.split("#", 1)
+        fragment = "#" + fragment
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if (target == "" or target.endswith("/")) and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./" and fragment:
+        rel = ""
+    return rel + fragment
+
+
+def section_pages(taxonomy: Taxonomy) -> list[SectionPage]:
+    """Which page shows which section, in the survey's order."""
+    pages: list[SectionPage] = []
+    for top in taxonomy.sections:
+        pages.append(SectionPage(top, f"{PAPERS_DIR}/{top.slug}/index.md", [top]))
+        for child in top.children:
+            groups = [n for n in _walk(child)]
+            pages.append(SectionPage(child, f"{PAPERS_DIR}/{top.slug}/{child.slug}.md", groups))
+    return pages
+
+
+def _walk(node: Node) -> Iterable[Node]:
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = markdown_text
+    return env
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~=:")
+
+
+def markdown_text(value: object) -> Markup:
+    """Text safe in a Markdown line: HTML-escaped, then Markdown punctuation backslashed."""
+    escaped = str(escape(str(value)))
+    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in escaped)
+    return Markup(out.replace("\n", " "))
+
+
+def _sort_key(paper: Paper) -> tuple[int, int, str]:
+    return (-paper.year, -(paper.month or 0), paper.title.lower())
+
+
+class _Context:
+    """What every template needs about one paper, computed once."""
+
+    def __init__(
+        self, catalog: Catalog, bib_entry: BibEntry, site_pages: list[SectionPage]
+    ) -> None:
+        self.venues: VenueRegistry = catalog.venues
+        self.taxonomy = catalog.taxonomy
+        self.bib_entry = bib_entry
+        self.page_of_node: dict[str, SectionPage] = {}
+        for sp in site_pages:
+            for node in sp.groups:
+                self.page_of_node[node.path] = sp
+        self._bib: dict[str, str] = {}
+
+    def venue(self, paper: Paper) -> dict[str, str]:
+        venue = self.venues.venues.get(paper.venue)
+        if venue is None:
+            return {"short": paper.venue, "name": paper.venue, "kind": "unknown"}
+        return {"short": venue.short, "name": venue.name, "kind": venue.kind}
+
+    def bib(self, paper: Paper) -> str:
+        if paper.id not in self._bib:
+            self._bib[paper.id] = self.bib_entry(paper).strip()
+        return self._bib[paper.id]
+
+    def home(self, paper: Paper) -> str:
+        """Site URL of the paper's entry (its first category's page)."""
+        for category in paper.categories:
+            sp = self.page_of_node.get(category)
+            if sp is not None:
+                return f"{page_url(sp.path)}#{paper.id}"
+        return f"explore/#{paper.id}"
+
+    def entry(self, paper: Paper) -> dict[str, Any]:
+        venue = self.venue(paper)
+        when = str(paper.year)
+        if venue["kind"] == "preprint" and paper.month:
+            when = f"{paper.year}.{paper.month:02d}"
+        links = [
+            (LINK_LABELS[key], url)
+            for key, url in paper.links.items()
+            if key in LINK_LABELS and is_http_url(url)
+        ]
+        extra = [
+            (key.capitalize(), url)
+            for key, url in paper.links.items()
+            if key not in LINK_LABELS and is_http_url(url)
+        ]
+        return {
+            "id": paper.id,
+            "title": paper.title,
+            "authors": paper.authors,
+            "venue": venue,
+            "when": when,
+            "arxiv": paper.arxiv,
+            "doi": paper.doi,
+            "links": links + extra,
+            "note": paper.note,
+            "tags": paper.tags,
+            "bib": self.bib(paper),
+        }
+
+
+def build_site(
+    catalog: Catalog,
+    *,
+    bib_entry: BibEntry | None = None,
+    bib_render: BibRender | None = None,
+    site_url: str | None = None,
+    recent_limit: int = RECENT_LIMIT,
+    templates_dir: Path = TEMPLATES_DIR,
+) -> SiteOutput:
+    """Every generated page and file of the site, from the catalog alone."""
+    if bib_entry is None or bib_render is None:
+        from .. import bibtex
+        from ..citekeys import assign_keys
+
+        venues = catalog.venues
+        # Keys over the whole catalog, so a paper has the same key on every page and file.
+        keys, _ = assign_keys(catalog.papers())
+        bib_entry = bib_entry or (
+            lambda paper: bibtex.entry(paper, venues, key=keys.get(paper.id))
+        )
+        bib_render = bib_render or (
+            lambda papers: bibtex.render(list(papers), venues, keys=keys)
+        )
+    env = _environment(templates_dir)
+    layout = section_pages(catalog.taxonomy)
+    ctx = _Context(catalog, bib_entry, layout)
+    papers = sorted(catalog.papers(), key=_sort_key)
+    frameworks = sorted(catalog.frameworks(), key=lambda f: f.title.lower())
+    out = SiteOutput()
+
+    by_node: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        for category in dict.fromkeys(paper.categories):
+            by_node[category].append(paper)
+
+    def count_under(node: Node) -> int:
+        return len({p.id for n in _walk(node) for p in by_node.get(n.path, [])})
+
+    # Section pages.
+    for sp in layout:
+        groups = []
+        seen: set[str] = set()
+        for node in sp.groups:
+            entries = []
+            for paper in by_node.get(node.path, []):
+                entries.append({"seen": paper.id in seen, **ctx.entry(paper)})
+                seen.add(paper.id)
+            heading = None
+            if node is not sp.node:
+                trail = []
+                cursor = node.path
+                while cursor != sp.node.path:
+                    trail.append(catalog.taxonomy.by_path[cursor].title)
+                    cursor = cursor.rsplit("/", 1)[0]
+                heading = " › ".join(reversed(trail))
+            if entries or heading:
+                anchor = node.path[len(sp.node.path) + 1:].replace("/", "--")
+                groups.append({"node": node, "heading": heading, "anchor": anchor,
+                               "entries": entries})
+        children = [
+            {"node": child, "count": count_under(child),
+             "link": posixpath.relpath(f"{PAPERS_DIR}/{sp.node.path}/{child.slug}.md",
+                                       posixpath.dirname(sp.path))}
+            for child in (sp.node.children if sp.node.depth == 0 else [])
+        ]
+        content = env.get_template("section.md.j2").render(
+            node=sp.node, groups=groups, children=children, count=count_under(sp.node),
+            has_frameworks=sp.node.slug == "frameworks" and bool(frameworks),
+            frameworks_link=posixpath.relpath("frameworks.md", posixpath.dirname(sp.path)),
+        )
+        out.pages.append(SitePage(sp.path, sp.node.title, content))
+
+    # Papers overview and navigation.
+    tops = [
+        {"node": top, "count": count_under(top), "link": f"{top.slug}/index.md"}
+        for top in catalog.taxonomy.sections
+    ]
+    out.pages.append(SitePage(
+        f"{PAPERS_DIR}/index.md", "Papers",
+        env.get_template("papers_index.md.j2").render(tops=tops, total=len(papers)),
+    ))
+    nav: list[Any] = [f"{PAPERS_DIR}/index.md"]
+    for top in catalog.taxonomy.sections:
+        items: list[Any] = [f"{PAPERS_DIR}/{top.slug}/index.md"]
+        for child in top.children:
+            items.append({child.title: f"{PAPERS_DIR}/{top.slug}/{child.slug}.md"})
+        nav.append({top.title: items})
+    out.nav = nav
+
+    # Explore data, BibTeX data and downloads.
+    sections_meta = [
+        {"path": node.path, "title": node.title, "depth": node.depth}
+        for node in catalog.taxonomy.walk()
+    ]
+    rows = []
+    for paper in papers:
+        venue = ctx.venue(paper)
+        rows.append({
+            "id": paper.id, "title": paper.title, "authors": paper.authors,
+            "venue": paper.venue, "venueShort": venue["short"], "preprint": venue["kind"] == "preprint",
+            "year": paper.year, "month": paper.month, "arxiv": paper.arxiv,
+            "sections": paper.categories, "tags": paper.tags,
+            "links": {k: v for k, v in paper.links.items() if is_http_url(v)},
+            "url": ctx.home(paper),
+        })
+    venues_used = sorted({(r["venue"], r["venueShort"]) for r in rows}, key=lambda v: v[1].lower())
+    out.assets.append(SiteAsset(CATALOG_JSON, _json({
+        "sections": sections_meta,
+        "venues": [{"key": k, "short": s} for k, s in venues_used],
+        "papers": rows,
+    })))
+    out.assets.append(SiteAsset(BIBTEX_JSON, _json({p.id: ctx.bib(p) for p in papers})))
+    downloads = [{"title": "All papers", "path": f"{BIB_DIR}/all.bib", "count": len(papers)}]
+    out.assets.append(SiteAsset(f"{BIB_DIR}/all.bib", bib_render(papers)))
+    for top in catalog.taxonomy.sections:
+        members = [p for p in papers if any(catalog.taxonomy.is_under(c, top.path)
+                                            for c in p.categories)]
+        if members:
+            path = f"{BIB_DIR}/{top.slug}.bib"
+            out.assets.append(SiteAsset(path, bib_render(members)))
+            downloads.append({"title": top.title, "path": path, "count": len(members)})
+
+    out.pages.append(SitePage("explore.md", "Explore", env.get_template("explore.md.j2").render(
+        data=relative_url("explore.md", CATALOG_JSON),
+        bib=relative_url("explore.md", BIBTEX_JSON),
+        root=relative_url("explore.md", ""),
+        total=len(papers),
+    )))
+    out.pages.append(SitePage("downloads.md", "Downloads", env.get_template(
+        "downloads.md.j2").render(downloads=downloads, root=relative_url("downloads.md", ""))))
+
+    # Frameworks.
+    by_id = catalog.by_id()
+    fw_rows = []
+    for fw in frameworks:
+        paper = by_id.get(fw.paper_id) if fw.paper_id else None
+        fw_rows.append({
+            "title": fw.title, "info": fw.framework,
+            "links": [(LINK_LABELS.get(k, k.capitalize()), v)
+                      for k, v in fw.links.items() if is_http_url(v)],
+            "paper": (relative_url("frameworks.md", ctx.home(paper))
+                      if isinstance(paper, Paper) else None),
+            "note": fw.note,
+        })
+    out.pages.append(SitePage("frameworks.md", "Frameworks", env.get_template(
+        "frameworks.md.j2").render(frameworks=fw_rows)))
+
+    # Recently added and the Atom feed.
+    recent = sorted(papers, key=lambda p: (p.added, p.id), reverse=True)[:recent_limit]
+    by_date: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
+    for paper in recent:
+        by_date[paper.added].append({
+            "paper": paper, "venue": ctx.venue(paper),
+            "link": relative_url("recent.md", ctx.home(paper)),
+        })
+    out.pages.append(SitePage("recent.md", "Recently added", env.get_template(
+        "recent.md.j2").render(days=sorted(by_date.items(), reverse=True),
+                               feed=relative_url("recent.md", FEED_PATH))))
+    base = site_url.rstrip("/") + "/" if site_url and is_http_url(site_url) else None
+    out.assets.append(SiteAsset(FEED_PATH, env.get_template("feed.xml.j2").render(
+        base=base,
+        updated=_atom_time(max((p.added for p in papers), default=dt.date(2024, 1, 1))),
+        entries=[{
+            "paper": p, "venue": ctx.venue(p), "updated": _atom_time(p.added),
+            "link": (base + ctx.home(p)) if base else ctx.home(p),
+        } for p in recent],
+    )))
+
+    # Statistics.
+    out.pages.append(SitePage("stats.md", "Statistics", env.get_template("stats.md.j2").render(
+        total=len(papers), frameworks=len(frameworks),
+        charts=_charts(papers, catalog, ctx, env, count_under),
+    )))
+    return out
+
+
+def _charts(
+    papers: list[Paper], catalog: Catalog, ctx: _Context, env: jinja2.Environment,
+    count_under: Callable[[Node], int],
+) -> list[dict[str, str]]:
+    years = Counter(p.year for p in papers)
+    venues = Counter(ctx.venue(p)["short"] for p in papers)
+    preprints = sum(ctx.venue(p)["kind"] == "preprint" for p in papers)
+    sections = [
+        (("\u2003" * node.depth) + node.title, count_under(node))
+        for node in catalog.taxonomy.walk() if node.depth <= 1
+    ]
+    specs = [
+        BarChart("per-year", "Papers per year",
+                 [(str(y), n) for y, n in sorted(years.items())]),
+        BarChart("per-venue", "Papers per venue",
+                 sorted(venues.items(), key=lambda kv: (-kv[1], kv[0].lower()))),
+        BarChart("per-section", "Papers per section", sections),
+        BarChart("preprint-published", "Preprint vs published",
+                 [("Published", len(papers) - preprints), ("Preprint (arXiv only)", preprints)]),
+    ]
+    return [{"id": spec.id, "title": spec.title, "svg": bar_chart(env, spec),
+             "rows": spec.rows} for spec in specs]  # type: ignore[dict-item]
+
+
+def _atom_time(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _json(data: Any) -> str:
+    """Compact JSON that is also safe inside HTML (no '</script>' break-out)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+__all__ = [
+    "SiteAsset", "SiteOutput", "SitePage", "build_site", "section_pages", "Framework",
+]
