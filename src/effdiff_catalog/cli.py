@@ -114,11 +114,462 @@ def validate(
 
 # --- import and README (catalog foundation) ----------------------------------------------
 
+
+@app.command("import")
+def import_list(
+    source: Annotated[
+        Path, typer.Argument(help="An awesome-list README in the survey's format.", exists=True,
+                             dir_okay=False)
+    ],
+    root: RootOption = Path("."),
+    bib: Annotated[
+        Path | None,
+        typer.Option("--bib", help="Real BibTeX entries: authors, DOI and arXiv id of matches.",
+                     exists=True, dir_okay=False),
+    ] = None,
+    first_seen: Annotated[
+        Path | None,
+        typer.Option("--first-seen", help="TSV of idx and first_seen date: sets `added`.",
+                     exists=True, dir_okay=False),
+    ] = None,
+    fixes: Annotated[
+        Path | None,
+        typer.Option("--fixes", help="Reviewed fixes to apply to the imported records (YAML).",
+                     exists=True, dir_okay=False),
+    ] = None,
+    added: Annotated[
+        str | None,
+        typer.Option("--added", help="`added` date (YYYY-MM-DD) of entries not in --first-seen "
+                     "(default: today)."),
+    ] = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Overwrite record files that already exist.")
+    ] = False,
+    allow_unparsed: Annotated[
+        bool,
+        typer.Option("--allow-unparsed", help="Exit 0 even if some lines were not understood."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would be written; write nothing.")
+    ] = False,
+) -> None:
+    """Create records from an awesome-list README (one file per paper or framework).
+
+    Every line of the list that is not understood is reported as FILE:LINE, and the
+    command exits 1 if there is one (unless --allow-unparsed).
+    """
+    import datetime as dt
+
+    from .catalog import PAPERS_DIR, TAXONOMY_FILE, VENUES_FILE, record_files
+    from .importer import UNPARSED, import_file
+    from .taxonomy import Taxonomy
+    from .venues import VenueRegistry
+    from .writer import atomic_write, dump_record
+
+    try:
+        default_added = dt.date.fromisoformat(added) if added else None
+    except ValueError as exc:
+        typer.echo(f"error: --added {added!r} is not a YYYY-MM-DD date", err=True)
+        raise typer.Exit(2) from exc
+    papers_dir = root / PAPERS_DIR
+    existing = {path.stem for path in record_files(papers_dir)}
+    try:
+        result, built = import_file(
+            source, Taxonomy.load(root / TAXONOMY_FILE), VenueRegistry.load(root / VENUES_FILE),
+            bib_path=bib, first_seen_path=first_seen, fixes_path=fixes, today=default_added,
+            taken=() if update else existing,
+        )
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    for problem in sorted(result.problems + built.problems, key=lambda p: p.line):
+        typer.echo(problem.render(str(bib if problem.line == 0 else source)), err=True)
+    written = skipped = 0
+    if not dry_run:
+        papers_dir.mkdir(exist_ok=True)
+    for record in built.records:
+        path = papers_dir / f"{record.id}.yaml"
+        if path.exists() and not update:
+            skipped += 1
+            typer.echo(f"skipped {path}: exists (use --update to overwrite)", err=True)
+            continue
+        if not dry_run:
+            atomic_write(path, dump_record(record))
+        written += 1
+        typer.echo(f"{'would write' if dry_run else 'wrote'} {path}")
+    unparsed = [p for p in result.problems + built.problems if p.rule == UNPARSED]
+    typer.echo(
+        f"{len(result.entries)} entries, {len(result.frameworks)} frameworks -> "
+        f"{len(built.records)} records ({written} written, {skipped} skipped); "
+        f"{len(unparsed)} line(s) not understood",
+        err=True,
+    )
+    raise typer.Exit(1 if unparsed and not allow_unparsed else 0)
+
+
+@app.command()
+def readme(
+    root: RootOption = Path("."),
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Change nothing; exit 1 with a diff if README.md is stale."),
+    ] = False,
+) -> None:
+    """Regenerate the marked regions of README.md (contents, paper list, counts, frameworks)."""
+    from .catalog import load_catalog
+    from .diagnostics import has_errors
+    from .readme import ReadmeError, plan_readme
+    from .writer import atomic_write
+
+    catalog, diagnostics = load_catalog(root)
+    if has_errors(diagnostics):
+        for diagnostic in sorted(diagnostics):
+            typer.echo(diagnostic.text(), err=True)
+        typer.echo("some records do not load; run `effdiff validate` and fix them first", err=True)
+        raise typer.Exit(2)
+    try:
+        plan = plan_readme(catalog)
+    except (ReadmeError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if check:
+        if plan.changed:
+            typer.echo(plan.diff(), nl=False)
+            typer.echo("README.md is stale: run `effdiff readme`", err=True)
+            raise typer.Exit(1)
+        typer.echo("README.md is up to date", err=True)
+        return
+    if plan.changed:
+        atomic_write(plan.path, plan.new)
+        typer.echo(f"wrote {plan.path}", err=True)
+    else:
+        typer.echo("README.md is up to date", err=True)
+
+
 # --- citations: bib, csl, keys, import-bib ------------------------------------------------
+
+CategoryFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--category", help="Taxonomy path; selects the node and all under it. Repeatable."
+    ),
+]
+VenueFilter = Annotated[
+    list[str] | None,
+    typer.Option("--venue", help="Venue key, short name or alias (NIPS = NeurIPS). Repeatable."),
+]
+YearFilter = Annotated[list[int] | None, typer.Option("--year", help="Exact year. Repeatable.")]
+SinceFilter = Annotated[int | None, typer.Option("--since", help="This year or later.")]
+TagFilter = Annotated[list[str] | None, typer.Option("--tag", help="Tag. Repeatable.")]
+IdFilter = Annotated[list[str] | None, typer.Option("--id", help="Record id. Repeatable.")]
+AbstractsOption = Annotated[
+    bool, typer.Option("--with-abstracts", help="Include abstracts (off by default).")
+]
+SplitOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--split-sections", file_okay=False,
+        help="Write all.<ext> and one <section>.<ext> per top-level section into this folder "
+        "(the website's downloads); filters are ignored.",
+    ),
+]
+
+
+def _cite_plan(root: Path, split: bool, **filters: object):  # type: ignore[no-untyped-def]
+    """The library's export plan, or a clean exit for a filter typo."""
+    from .query import QueryError, plan_export
+
+    try:
+        plan = plan_export(root, split_sections=split, **filters)  # type: ignore[arg-type]
+    except QueryError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    for note in plan.notes:
+        typer.echo(f"note: {note}", err=True)
+    return plan
+
+
+def _cite_emit(text: str, output: Path | None, warnings: list[str]) -> None:
+    from .writer import atomic_write
+
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def bib(
+    root: RootOption = Path("."),
+    category: CategoryFilter = None,
+    venue: VenueFilter = None,
+    year: YearFilter = None,
+    since: SinceFilter = None,
+    tag: TagFilter = None,
+    ids: IdFilter = None,
+    with_abstracts: AbstractsOption = False,
+    ascii: Annotated[
+        bool, typer.Option("--ascii", help="Write non-ASCII letters as TeX escapes ({\\\"u}).")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    split_sections: SplitOption = None,
+) -> None:
+    """Write BibTeX for the whole catalog or a filtered subset.
+
+    Frameworks are cited through the paper that describes them. Keys are the stored
+    citation_key values; records without one get the computed key and a warning.
+    """
+    from .bibtex import export
+
+    plan = _cite_plan(
+        root, split_sections is not None, category=category, venues=venue, years=year,
+        since=since, tags=tag, ids=ids,
+    )
+    for chosen in plan.sets:
+        result = export(
+            chosen.papers, plan.catalog.venues, keys=plan.keys,
+            with_abstract=with_abstracts, ascii=ascii,
+        )
+        if split_sections is not None:
+            split_sections.mkdir(parents=True, exist_ok=True)
+            target: Path | None = split_sections / f"{chosen.name}.bib"
+        else:
+            target = output
+        shown = result.warnings if chosen.name in ("all", "selection") else []
+        _cite_emit(result.text, target, shown)
+
+
+@app.command()
+def csl(
+    root: RootOption = Path("."),
+    category: CategoryFilter = None,
+    venue: VenueFilter = None,
+    year: YearFilter = None,
+    since: SinceFilter = None,
+    tag: TagFilter = None,
+    ids: IdFilter = None,
+    with_abstracts: AbstractsOption = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    split_sections: SplitOption = None,
+) -> None:
+    """Write CSL-JSON (for Zotero and Pandoc) with the same filters and keys as `bib`."""
+    from .csl import export
+
+    plan = _cite_plan(
+        root, split_sections is not None, category=category, venues=venue, years=year,
+        since=since, tags=tag, ids=ids,
+    )
+    for chosen in plan.sets:
+        result = export(
+            chosen.papers, plan.catalog.venues, keys=plan.keys, with_abstract=with_abstracts
+        )
+        if split_sections is not None:
+            split_sections.mkdir(parents=True, exist_ok=True)
+            target: Path | None = split_sections / f"{chosen.name}.json"
+        else:
+            target = output
+        shown = result.warnings if chosen.name in ("all", "selection") else []
+        _cite_emit(result.json(), target, shown)
+
+
+@app.command()
+def keys(
+    root: RootOption = Path("."),
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 if a paper has no key.")
+    ] = False,
+) -> None:
+    """Assign and store citation keys for papers that have none; never change a stored key.
+
+    Convention: first author's surname + year + first meaningful title word
+    (shen2025efficient); collisions get a, b, ... Duplicate stored keys are errors.
+    """
+    from .catalog import load_catalog
+    from .citekeys import key_diagnostics, missing_keys
+    from .diagnostics import has_errors
+    from .writer import update_record_file
+
+    catalog, diagnostics = load_catalog(root)
+    duplicates = [d for d in key_diagnostics(catalog.entries) if d.rule != "citation-key-missing"]
+    for diagnostic in sorted(duplicates):
+        typer.echo(diagnostic.text(), err=True)
+    load_errors = [d for d in diagnostics if d.severity == "error"]
+    missing = missing_keys(catalog.papers())
+    paths = {entry.record.id: Path(catalog.root) / entry.path for entry in catalog.entries}
+    if check:
+        for paper_id, key in sorted(missing.items()):
+            typer.echo(f"{paths[paper_id]}: no citation_key (would be {key!r})")
+        typer.echo(f"{len(missing)} paper(s) without a citation key", err=True)
+        raise typer.Exit(1 if missing or has_errors(duplicates) else 0)
+    if load_errors:
+        for diagnostic in sorted(load_errors):
+            typer.echo(diagnostic.text(), err=True)
+        typer.echo(
+            "error: some records failed to load; fix them first, since their stored keys "
+            "must be known before new keys are given out", err=True,
+        )
+        raise typer.Exit(1)
+    for paper_id, key in sorted(missing.items()):
+        update_record_file(paths[paper_id], {"citation_key": key})
+        typer.echo(f"{paths[paper_id]}: citation_key {key}")
+    typer.echo(f"assigned {len(missing)} key(s)", err=True)
+    raise typer.Exit(1 if has_errors(duplicates) else 0)
+
 
 # --- venue checker and add ---------------------------------------------------------------
 
 # --- contributor workflow: new -----------------------------------------------------------
+
+
+def _prompt_optional(text: str, current: str | None) -> str | None:
+    if current:
+        return current
+    answer = typer.prompt(f"{text} (optional, Enter to skip)", default="", show_default=False)
+    return str(answer).strip() or None
+
+
+def _prompt_venue(root: Path) -> str:
+    from .catalog import VENUES_FILE
+    from .scaffold import ScaffoldError, resolve_venue, venue_choices
+    from .venues import VenueRegistry
+
+    venues = VenueRegistry.load(root / VENUES_FILE)
+    typer.echo("Venues (key: name):")
+    for key, name in venue_choices(venues):
+        typer.echo(f"  {key}: {name}")
+    while True:
+        answer = str(typer.prompt("Venue (a key above, or a name such as NeurIPS)")).strip()
+        try:
+            return resolve_venue(answer, venues)
+        except ScaffoldError as exc:
+            typer.echo("; ".join(exc.problems), err=True)
+
+
+def _prompt_categories(root: Path) -> list[str]:
+    from .catalog import TAXONOMY_FILE
+    from .scaffold import ScaffoldError, category_choices, resolve_categories
+    from .taxonomy import Taxonomy
+
+    taxonomy = Taxonomy.load(root / TAXONOMY_FILE)
+    choices = category_choices(taxonomy)
+    typer.echo("Categories:")
+    for number, (path, title) in enumerate(choices, 1):
+        typer.echo(f"  {number:2d}. {title}  [{path}]")
+    while True:
+        answer = str(typer.prompt("Categories (numbers or paths, comma-separated)"))
+        picked = []
+        for part in (p.strip() for p in answer.split(",")):
+            if part.isdigit() and 1 <= int(part) <= len(choices):
+                picked.append(choices[int(part) - 1][0])
+            elif part:
+                picked.append(part)
+        try:
+            return resolve_categories(picked, taxonomy)
+        except ScaffoldError as exc:
+            typer.echo("; ".join(exc.problems), err=True)
+
+
+@app.command()
+def new(
+    root: RootOption = Path("."),
+    title: Annotated[str | None, typer.Option(help="Title as published.")] = None,
+    authors: Annotated[
+        list[str] | None,
+        typer.Option("--authors", "--author", help="Authors in order; repeat or separate by ';'."),
+    ] = None,
+    venue: Annotated[
+        str | None, typer.Option(help="Venue key of venues.yaml or a name (NeurIPS); 'arxiv'.")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year of the venue or preprint.")] = None,
+    month: Annotated[int | None, typer.Option(min=1, max=12, help="Month (1-12).")] = None,
+    arxiv: Annotated[str | None, typer.Option(help="arXiv id or URL; adds the paper link.")] = None,
+    doi: Annotated[str | None, typer.Option(help="DOI (10.xxxx/...) or doi.org URL.")] = None,
+    paper: Annotated[str | None, typer.Option(help="Link to the paper.")] = None,
+    code: Annotated[str | None, typer.Option(help="Link to the code.")] = None,
+    project: Annotated[str | None, typer.Option(help="Link to the project page.")] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category", "-c", help="Taxonomy path (repeatable): system/caching-technique."
+        ),
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Keyword (repeatable).")] = None,
+    interactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--interactive/--no-interactive", "-i",
+            help="Prompt for what is missing (default: when no --title is given on a terminal).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the record instead of writing it.")
+    ] = False,
+) -> None:
+    """Write a new paper record, from flags or by prompting: for papers without arXiv too.
+
+    Picks the id and file name, adds the schema line, checks the record with the validator
+    against the whole catalog, and refuses duplicates. Prints the new file's path.
+    """
+    import sys
+
+    from .scaffold import NewPaper, ScaffoldError, scaffold_paper
+
+    if interactive is None:
+        interactive = title is None and sys.stdin.isatty()
+    if interactive:
+        title = title or str(typer.prompt("Title")).strip()
+        authors = authors or [str(typer.prompt(
+            "Authors, separated by ';' (Enter to skip)", default="", show_default=False))]
+        venue = venue or _prompt_venue(root)
+        year = year or int(typer.prompt("Year", type=int))
+        if month is None:
+            month_text = _prompt_optional("Month 1-12", None)
+            month = int(month_text) if month_text and month_text.isdigit() else None
+        arxiv = _prompt_optional("arXiv id", arxiv)
+        doi = _prompt_optional("DOI", doi)
+        paper = _prompt_optional(
+            "Paper URL (default: the arXiv page)" if arxiv else "Paper URL", paper)
+        code = _prompt_optional("Code URL", code)
+        project = _prompt_optional("Project page URL", project)
+        category = category or _prompt_categories(root)
+        tag = tag or [str(typer.prompt(
+            "Tags, separated by ';' (Enter to skip)", default="", show_default=False))]
+    missing = [
+        flag for flag, value in (
+            ("--title", title), ("--venue", venue), ("--year", year), ("--category", category)
+        ) if not value
+    ]
+    if missing:
+        typer.echo(f"effdiff new: missing {', '.join(missing)} (or use --interactive)", err=True)
+        raise typer.Exit(2)
+    assert title and venue and year and category  # for the type checker
+    links = {"paper": paper, "code": code, "project": project}
+    facts = NewPaper(
+        title=title, venue=venue, year=year, categories=category, authors=authors or [],
+        month=month, arxiv=arxiv, doi=doi, tags=tag or [],
+        links={kind: url for kind, url in links.items() if url},
+    )
+    try:
+        made = scaffold_paper(root, facts, write=not dry_run)
+    except ScaffoldError as exc:
+        for problem in exc.problems:
+            typer.echo(f"effdiff new: {problem}", err=True)
+        typer.echo("effdiff new: no file written", err=True)
+        raise typer.Exit(1) from None
+    for warning in made.warnings:
+        typer.echo(warning.text(), err=True)
+    if dry_run:
+        typer.echo(made.text, nl=False)
+        typer.echo(f"(dry run: would write {made.path})", err=True)
+    else:
+        typer.echo(str(made.path))
 
 
 def main() -> None:

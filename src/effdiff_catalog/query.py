@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .catalog import Catalog
 from .diagnostics import did_you_mean
@@ -155,3 +156,72 @@ def uncitable_frameworks(records: Iterable[Record], catalog: Catalog) -> list[Fr
         if isinstance(r, Framework)
         and not (r.paper_id and isinstance(by_id.get(r.paper_id), Paper))
     ]
+
+
+@dataclass
+class CitableSet:
+    """Papers to write into one file: 'selection', 'all', or a top-level section's slug."""
+
+    name: str
+    papers: list[Paper]
+
+
+@dataclass
+class ExportPlan:
+    """What `effdiff bib` / `effdiff csl` write, with keys fixed over the whole catalog."""
+
+    catalog: Catalog
+    keys: dict[str, str]
+    sets: list[CitableSet]
+    notes: list[str]
+
+
+def plan_export(
+    root: Path,
+    *,
+    split_sections: bool = False,
+    category: str | Iterable[str] | None = None,
+    venues: str | Iterable[str] | None = None,
+    years: int | Iterable[int] | None = None,
+    since: int | None = None,
+    tags: str | Iterable[str] | None = None,
+    ids: str | Iterable[str] | None = None,
+) -> ExportPlan:
+    """Load the catalog and pick the papers to export.
+
+    Keys come from the whole catalog (`citekeys.assign_keys`), so a paper without a
+    stored key gets the same computed key in a subset as in the full file. With
+    `split_sections`, the sets are 'all' and one per top-level section, filters ignored.
+    Raises `QueryError` for unknown filter values.
+    """
+    from .catalog import load_catalog
+    from .citekeys import assign_keys
+
+    catalog, diagnostics = load_catalog(root)
+    notes: list[str] = []
+    failed = sorted({d.path for d in diagnostics if d.severity == "error"})
+    if failed:
+        notes.append(
+            f"{len(failed)} record file(s) failed to load and are left out "
+            f"({', '.join(failed[:3])}{', ...' if len(failed) > 3 else ''}); "
+            "run 'effdiff validate' for details"
+        )
+    keys, _ = assign_keys(catalog.papers())
+    sets: list[CitableSet] = []
+    if split_sections:
+        everything = select(catalog)
+        sets.append(CitableSet("all", citable(everything, catalog)))
+        for section in catalog.taxonomy.sections:
+            chosen = select(catalog, category=section.path)
+            sets.append(CitableSet(section.slug, citable(chosen, catalog)))
+    else:
+        everything = select(
+            catalog, category=category, venues=venues, years=years, since=since,
+            tags=tags, ids=ids,
+        )
+        sets.append(CitableSet("selection", citable(everything, catalog)))
+    for framework in uncitable_frameworks(everything, catalog):
+        notes.append(
+            f"framework {framework.id!r} has no paper record (paper_id), so nothing to cite"
+        )
+    return ExportPlan(catalog, keys, sets, notes)

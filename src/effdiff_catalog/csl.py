@@ -1,0 +1,151 @@
+"""CSL-JSON export, for Zotero, Pandoc and other citeproc users.
+
+One item per paper, with the same keys as the BibTeX export (`id` is the citation key, so
+`[@shen2025efficient]` works in Pandoc with either file). Mapping:
+
+- conference and workshop papers: `paper-conference`, `container-title` = the registry's
+  full name, `container-title-short` = its short name;
+- journal papers: `article-journal`;
+- preprints: `article` (CSL's type for preprints), `publisher` = the venue's short name
+  ("arXiv") and `number` = "arXiv:2405.20320", which Zotero and citeproc styles print;
+- names are split into family / given / particles / suffix by BibTeX's rules; a final
+  "others" in the author list is dropped (CSL styles add "et al." on their own);
+- `issued` holds year and month; `DOI`, `URL` (the same link as BibTeX's `url`) and, on
+  request, `abstract`. Text is plain Unicode: CSL needs no escaping.
+
+Frameworks are handled as in BibTeX: see `query.citable`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bibtex import best_url
+from .citekeys import assign_keys
+from .models import Paper
+from .venues import VenueRegistry
+
+
+@dataclass
+class CslResult:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def json(self) -> str:
+        return json.dumps(self.items, indent=2, ensure_ascii=False) + "\n"
+
+
+def name_parts(name: str) -> dict[str, str]:
+    """A CSL name from one author string, split by BibTeX's rules."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    text = " ".join(name.split())
+    try:
+        parts = parse_single_name_into_parts(text, strict=False)
+    except Exception:  # noqa: BLE001 - an odd name is kept whole rather than dropped
+        return {"literal": text}
+    out: dict[str, str] = {}
+    if parts.last:
+        out["family"] = " ".join(parts.last)
+    if parts.first:
+        out["given"] = " ".join(parts.first)
+    if parts.von:
+        out["non-dropping-particle"] = " ".join(parts.von)
+    if parts.jr:
+        out["suffix"] = " ".join(parts.jr)
+    if "family" not in out:
+        return {"literal": text}
+    return out
+
+
+def item(
+    record: Paper, venues: VenueRegistry, *, key: str, with_abstract: bool = False
+) -> dict[str, Any]:
+    """One CSL-JSON item."""
+    venue = venues.venues.get(record.venue)
+    kind = venue.kind if venue else None
+    data: dict[str, Any] = {"id": key}
+    if kind in ("conference", "workshop"):
+        data["type"] = "paper-conference"
+    elif kind == "journal":
+        data["type"] = "article-journal"
+    elif kind == "preprint":
+        data["type"] = "article"
+    else:
+        data["type"] = "document"
+    data["title"] = " ".join(record.title.split())
+    authors = list(record.authors)
+    if len(authors) > 1 and authors[-1].strip().lower() in ("others", "et al."):
+        authors = authors[:-1]
+    if authors:
+        data["author"] = [name_parts(a) for a in authors]
+    if venue is None:
+        data["container-title"] = record.venue
+    elif kind == "preprint":
+        data["publisher"] = venue.short
+        if record.arxiv and venue.key == "arxiv":
+            data["number"] = f"arXiv:{record.arxiv}"
+        data["genre"] = "Preprint"
+    else:
+        data["container-title"] = venue.name
+        if venue.short and venue.short != venue.name:
+            data["container-title-short"] = venue.short
+        if venue.publisher:
+            data["publisher"] = venue.publisher
+    date_parts: list[int] = [record.year]
+    if record.month:
+        date_parts.append(record.month)
+    data["issued"] = {"date-parts": [date_parts]}
+    if record.doi:
+        data["DOI"] = record.doi
+    url = best_url(record)
+    if url:
+        data["URL"] = url
+    if with_abstract and record.abstract:
+        data["abstract"] = " ".join(record.abstract.split())
+    return data
+
+
+def export(
+    records: Sequence[Paper],
+    venues: VenueRegistry,
+    *,
+    keys: Mapping[str, str] | None = None,
+    with_abstract: bool = False,
+) -> CslResult:
+    """CSL-JSON items for `records`; keys as in `bibtex.export`."""
+    if keys is None:
+        keys, computed = assign_keys(records)
+        missing = set(computed)
+    else:
+        missing = {r.id for r in records if not r.citation_key}
+    result = CslResult()
+    for record in records:
+        key = keys.get(record.id) or assign_keys([record])[0][record.id]
+        if record.id in missing:
+            result.warnings.append(
+                f"{record.id}: no citation_key stored; using computed {key!r} "
+                "(run 'effdiff keys' to store it)"
+            )
+        if not record.authors:
+            result.warnings.append(f"{record.id}: no authors recorded")
+        if record.venue not in venues:
+            result.warnings.append(f"{record.id}: venue {record.venue!r} is not in the registry")
+        result.items.append(item(record, venues, key=key, with_abstract=with_abstract))
+        result.keys[record.id] = key
+    return result
+
+
+def render(
+    records: Iterable[Paper],
+    venues: VenueRegistry,
+    *,
+    keys: Mapping[str, str] | None = None,
+    with_abstract: bool = False,
+) -> str:
+    """The CSL-JSON text for `records`."""
+    return export(list(records), venues, keys=keys, with_abstract=with_abstract).json()
