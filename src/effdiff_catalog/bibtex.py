@@ -318,7 +318,7 @@ def entry(
     entry_type, fields = entry_fields(record, venues, with_abstract=with_abstract, ascii=ascii)
     text = format_entry(entry_type, key, fields)
     if not record.authors:
-        text = f"% {record.id}: no authors recorded; written as @misc with a key field\n{text}"
+        text = f"% {record.id}: no authors recorded, so a misc entry with a key field\n{text}"
     return text
 
 
@@ -376,7 +376,7 @@ def export(
         result.warnings.extend(notes)
         text = format_entry(entry_type, key, fields)
         if not record.authors:
-            text = f"% {record.id}: no authors recorded; written as @misc with a key field\n{text}"
+            text = f"% {record.id}: no authors recorded, so a misc entry with a key field\n{text}"
         chunks.append(text)
         result.keys[record.id] = key
     if unconverted:
