@@ -155,12 +155,14 @@ def import_list(
 ) -> None:
     """Create records from an awesome-list README (one file per paper or framework).
 
-    Every line of the list that is not understood is reported as FILE:LINE, and the
-    command exits 1 if there is one (unless --allow-unparsed).
+    Ids come from titles and years, so importing the same list again finds the same files:
+    they are skipped (reported) unless --update. Every line of the list that is not
+    understood is reported as FILE:LINE, and the command exits 1 if there is one (unless
+    --allow-unparsed).
     """
     import datetime as dt
 
-    from .catalog import PAPERS_DIR, TAXONOMY_FILE, VENUES_FILE, record_files
+    from .catalog import PAPERS_DIR, TAXONOMY_FILE, VENUES_FILE
     from .importer import UNPARSED, import_file
     from .taxonomy import Taxonomy
     from .venues import VenueRegistry
@@ -172,12 +174,10 @@ def import_list(
         typer.echo(f"error: --added {added!r} is not a YYYY-MM-DD date", err=True)
         raise typer.Exit(2) from exc
     papers_dir = root / PAPERS_DIR
-    existing = {path.stem for path in record_files(papers_dir)}
     try:
         result, built = import_file(
             source, Taxonomy.load(root / TAXONOMY_FILE), VenueRegistry.load(root / VENUES_FILE),
             bib_path=bib, first_seen_path=first_seen, fixes_path=fixes, today=default_added,
-            taken=() if update else existing,
         )
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -1,0 +1,238 @@
+"""The generated parts of README.md: table of contents, paper list, counts, frameworks.
+
+Only the text between `<!-- BEGIN GENERATED: NAME -->` and `<!-- END GENERATED: NAME -->`
+is rewritten; everything outside the markers is hand-written and left byte for byte.
+Rendering uses the jinja2 templates in `templates/readme/` and is deterministic.
+
+Order within a section (`entry_sort_key`): newest year first; in a year, venue papers
+before preprints; then newer month first (preprints carry a month); then title,
+case-insensitively; then id. Frameworks: those that speed up training and inference
+first, then inference-only ones, then by name.
+
+Record content is never trusted: titles are Markdown-escaped, table cells also escape
+`|`, and only http(s) links are written (percent-encoding the characters that would end
+a Markdown link).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .catalog import Catalog
+from .models import Framework, Links, Paper
+from .taxonomy import Node
+from .venues import VenueRegistry
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+README_FILE = "README.md"
+REGIONS = ("toc", "papers")
+BEGIN = "<!-- BEGIN GENERATED: {name} -->"
+END = "<!-- END GENERATED: {name} -->"
+
+LINK_LABELS = {name: name.capitalize() for name in Links.model_fields}
+
+# Characters with a meaning in Markdown (or GitHub's math and HTML) inside a line of text.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
+
+
+class ReadmeError(ValueError):
+    """README.md lacks a marker pair, or has them out of order."""
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape Markdown syntax so a title renders as the text it is."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def escape_cell(text: str) -> str:
+    """Escaping for a table cell (the same set includes `|`)."""
+    return escape_markdown(text)
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL fit for `(url)` in Markdown, or None for anything else."""
+    if not url or not re.match(r"^https?://[^\s]+$", url, re.I):
+        return None
+    for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ('"', "%22")):
+        url = url.replace(char, code)
+    return url
+
+
+def github_anchor(heading: str) -> str:
+    """The id GitHub gives a heading: lower case, punctuation and emoji dropped, '-' for spaces."""
+    kept = "".join(ch for ch in heading.lower() if ch.isalnum() or ch in " -_")
+    return kept.replace(" ", "-")
+
+
+def entry_label(paper: Paper, venues: VenueRegistry) -> str:
+    """'Arxiv 2024.10' for a preprint, 'CVPR 2024' for a venue paper (the survey's labels)."""
+    venue = venues.venues.get(paper.venue)
+    if venue is None or venue.is_preprint:
+        if venue is None and paper.venue != "arxiv":
+            return f"{paper.venue.upper()} {paper.year}"
+        return f"Arxiv {paper.year}.{paper.month:02d}" if paper.month else f"Arxiv {paper.year}"
+    return f"{venue.short} {paper.year}"
+
+
+def entry_sort_key(paper: Paper, venues: VenueRegistry) -> tuple[Any, ...]:
+    venue = venues.venues.get(paper.venue)
+    preprint = venue is None or venue.is_preprint
+    return (-paper.year, preprint, -(paper.month or 0), paper.title.casefold(), paper.id)
+
+
+def framework_sort_key(framework: Framework) -> tuple[Any, ...]:
+    info = framework.framework
+    return (not (info.training and info.inference), framework.title.casefold(), framework.id)
+
+
+def _links(links: Links) -> list[tuple[str, str]]:
+    out = []
+    for kind, url in links.items():
+        safe = safe_url(url)
+        if safe:
+            out.append((LINK_LABELS.get(kind, kind.capitalize()), safe))
+    return out
+
+
+@dataclass
+class _Section:
+    heading: str
+    anchor: str
+    depth: int
+    count: int
+    is_frameworks: bool
+    entries: list[dict[str, Any]]
+
+
+def _sections(catalog: Catalog) -> list[_Section]:
+    taxonomy, venues = catalog.taxonomy, catalog.venues
+    papers = catalog.papers()
+    frameworks = catalog.frameworks()
+    sections: list[_Section] = []
+    seen_anchors: dict[str, int] = {}
+    for node in taxonomy.walk():
+        heading = f"{node.emoji} {node.title}" if node.emoji else node.title
+        anchor = github_anchor(heading)
+        if anchor in seen_anchors:
+            seen_anchors[anchor] += 1
+            anchor = f"{anchor}-{seen_anchors[anchor]}"
+        else:
+            seen_anchors[anchor] = 0
+        is_frameworks = _is_frameworks(node)
+        here = sorted(
+            (p for p in papers if node.path in p.categories),
+            key=lambda p: entry_sort_key(p, venues),
+        )
+        if is_frameworks:
+            count = len(frameworks)
+        else:
+            count = sum(
+                any(taxonomy.is_under(c, node.path) for c in p.categories) for p in papers
+            )
+        sections.append(_Section(
+            heading=heading, anchor=anchor, depth=node.depth, count=count,
+            is_frameworks=is_frameworks,
+            entries=[_entry(p, venues) for p in here],
+        ))
+    return sections
+
+
+def _is_frameworks(node: Node) -> bool:
+    return node.path == "frameworks"
+
+
+def _entry(paper: Paper, venues: VenueRegistry) -> dict[str, Any]:
+    title = " ".join(paper.title.split())
+    return {
+        "label": entry_label(paper, venues),
+        "title": title,
+        "stop": "" if title.endswith((".", "?", "!")) else ".",
+        "links": _links(paper.links),
+    }
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=False,  # Markdown, not HTML: escaping is done by the `md` filters
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["cell"] = escape_cell
+    return env
+
+
+def render_regions(catalog: Catalog, templates_dir: Path = TEMPLATES_DIR) -> dict[str, str]:
+    """The text of each generated region, ending with a newline."""
+    env = _environment(templates_dir)
+    sections = _sections(catalog)
+    frameworks = [
+        {
+            "title": fw.title,
+            "training": fw.framework.training,
+            "inference": fw.framework.inference,
+            "features": fw.framework.features,
+            "links": _links(fw.links),
+        }
+        for fw in sorted(catalog.frameworks(), key=framework_sort_key)
+    ]
+    context = {"sections": sections, "frameworks": frameworks}
+    out = {}
+    for name in REGIONS:
+        text = env.get_template(f"readme/{name}.md.j2").render(**context)
+        text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+        out[name] = text + "\n"
+    return out
+
+
+def splice(text: str, regions: dict[str, str]) -> str:
+    """Replace the body of each marked region; text outside the markers is kept as is."""
+    for name, body in regions.items():
+        begin, end = BEGIN.format(name=name), END.format(name=name)
+        start = text.find(begin)
+        stop = text.find(end)
+        if start < 0 or stop < 0:
+            raise ReadmeError(f"README.md has no '{begin}' ... '{end}' region")
+        if text.count(begin) > 1 or text.count(end) > 1:
+            raise ReadmeError(f"README.md has the '{name}' region more than once")
+        if stop < start:
+            raise ReadmeError(f"README.md: '{end}' comes before '{begin}'")
+        head = text[: start + len(begin)]
+        tail = text[stop:]
+        text = f"{head}\n{body}{tail}"
+    return text
+
+
+@dataclass
+class ReadmeUpdate:
+    path: Path
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+    def diff(self) -> str:
+        """A unified diff from the file on disk to the regenerated text."""
+        name = str(self.path)
+        return "".join(difflib.unified_diff(
+            self.old.splitlines(keepends=True), self.new.splitlines(keepends=True),
+            fromfile=f"a/{name}", tofile=f"b/{name}",
+        ))
+
+
+def plan_readme(catalog: Catalog, path: Path | None = None) -> ReadmeUpdate:
+    """What README.md would become; writes nothing (the CLI writes or shows the diff)."""
+    path = path or catalog.root / README_FILE
+    old = path.read_text(encoding="utf-8")
+    return ReadmeUpdate(path, old, splice(old, render_regions(catalog)))
