@@ -1,0 +1,83 @@
+"""The checker's report as Markdown (a pull-request body) or JSON.
+
+Everything a source returned is untrusted: the Markdown template escapes every value and
+only links http(s) URLs. The terminal table is drawn by the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..readme import escape_markdown, safe_url
+from .apply import ApplyOutcome
+from .match import CheckResult
+from .run import CheckRun
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
+STATUSES = ("update", "review", "conflict", "unknown", "pinned")
+
+
+def summary(run: CheckRun, applied: Sequence[ApplyOutcome] | None = None) -> dict[str, int]:
+    counts: Counter[str] = Counter(r.status for r in run.results)
+    out = {status: counts.get(status, 0) for status in STATUSES}
+    out["checked"] = len(run.results)
+    out["applied"] = sum(o.applied for o in applied or [])
+    return out
+
+
+def to_json(run: CheckRun, applied: Sequence[ApplyOutcome] | None = None) -> str:
+    data: dict[str, Any] = {
+        "summary": summary(run, applied),
+        "offline": run.offline,
+        "requests": run.requests(),
+        "cache": {"hits": run.cache_hits, "misses": run.cache_misses},
+        "results": [r.to_dict() for r in run.results],
+    }
+    if applied is not None:
+        data["applied"] = [vars(o) for o in applied]
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=False,  # Markdown: escaping is explicit through |md and |url
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["url"] = safe_url
+    return env
+
+
+def to_markdown(
+    run: CheckRun,
+    applied: Sequence[ApplyOutcome] | None = None,
+    *,
+    templates_dir: Path = TEMPLATES_DIR,
+) -> str:
+    def having(status: str) -> list[CheckResult]:
+        return [r for r in run.results if r.status == status]
+
+    template = _environment(templates_dir).get_template("checker/venue-report.md.j2")
+    return template.render(
+        summary=summary(run, applied),
+        offline=run.offline,
+        updates=having("update"),
+        review=having("review"),
+        conflicts=having("conflict"),
+        unknown=having("unknown"),
+        pinned=having("pinned"),
+        applied=None if applied is None else {o.record_id for o in applied if o.applied},
+        not_applied=[o for o in applied or [] if not o.applied],
+        requests=run.requests(),
+        cache_hits=run.cache_hits,
+    )

@@ -1,0 +1,298 @@
+"""A local stand-in for the arXiv, Semantic Scholar and dblp APIs, on 127.0.0.1.
+
+Shaped like the real services (see tests/fixtures/api/ for recorded bodies): arXiv's Atom
+feed for `id_list` (unknown ids dropped silently, `max_results` defaulting to 10, an error
+feed with HTTP 400 for a malformed id), Semantic Scholar's `POST /paper/batch` (an array
+in id order with nulls, at most 500 ids), and dblp's search JSON (numbers as strings).
+
+Knobs: `latency` (seconds added to every request) and per-source fault queues, each
+fault consumed by one request: "429", "429:<retry-after>", "503", "timeout:<seconds>",
+"reset", "truncate", "malformed", "error-feed". Every request is logged with its time
+and headers, so tests can check batching, rate limits and the User-Agent.
+Used by the integration tests and by benchmarks/bench_checker.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import struct
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape, quoteattr
+
+ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+
+FEED_HEAD = """<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" \
+xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/api/stub</id>
+  <title>arXiv Query: {query}</title>
+  <updated>2026-04-12T22:09:36Z</updated>
+  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>
+  <opensearch:totalResults>{total}</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>
+"""
+
+# The body arXiv sends (with HTTP 400) for a malformed id, as recorded in
+# tests/fixtures/api/arxiv/error_400_incorrect_id_format.atom.xml.
+ERROR_FEED = """<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" \
+xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/</id>
+  <title>arXiv Search Results</title>
+  <updated>2026-04-12T22:59:06Z</updated>
+  <opensearch:itemsPerPage>1</opensearch:itemsPerPage>
+  <opensearch:totalResults>1</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>
+  <entry>
+    <id>https://arxiv.org/api/errors#incorrect_id_format_for_{bad}</id>
+    <title>Error</title>
+    <updated>2026-04-12T22:59:06Z</updated>
+    <link href="https://arxiv.org/api/errors#incorrect_id_format_for_{bad}" rel="alternate" \
+type="text/html"/>
+    <summary>incorrect id format for {bad}</summary>
+    <author>
+      <name>arXiv api core</name>
+    </author>
+  </entry>
+</feed>
+"""
+
+
+@dataclass
+class Logged:
+    source: str
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    time: float
+
+
+@dataclass
+class StubData:
+    """What the fake services know. Values use each API's own field names."""
+
+    arxiv: dict[str, dict[str, Any]] = field(default_factory=dict)
+    s2: dict[str, dict[str, Any]] = field(default_factory=dict)  # by arXiv id
+    dblp: list[dict[str, Any]] = field(default_factory=list)  # dblp `info` objects
+
+
+def arxiv_entry_xml(arxiv_id: str, data: dict[str, Any]) -> str:
+    authors = "".join(
+        f"    <author>\n      <name>{escape(a)}</name>\n    </author>\n"
+        for a in data.get("authors", [])
+    )
+    extra = ""
+    for tag in ("comment", "journal_ref", "doi"):
+        if data.get(tag):
+            extra += f"    <arxiv:{tag}>{escape(data[tag])}</arxiv:{tag}>\n"
+    published = data.get("published", "2023-01-01T00:00:00Z")
+    return (
+        "  <entry>\n"
+        f"    <id>http://arxiv.org/abs/{arxiv_id}v{data.get('version', 1)}</id>\n"
+        f"    <title>{escape(data.get('title', ''))}</title>\n"
+        f"    <updated>{published}</updated>\n"
+        f"    <link href={quoteattr('https://arxiv.org/abs/' + arxiv_id)} rel=\"alternate\" "
+        "type=\"text/html\"/>\n"
+        f"    <summary>{escape(data.get('summary', ''))}</summary>\n"
+        "    <category term=\"cs.CV\" scheme=\"http://arxiv.org/schemas/atom\"/>\n"
+        f"    <published>{published}</published>\n"
+        f"{extra}"
+        "    <arxiv:primary_category term=\"cs.CV\"/>\n"
+        f"{authors}"
+        "  </entry>\n"
+    )
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+class StubServer:
+    """Start with `with StubServer(data) as stub:`; base URLs are in `stub.urls`."""
+
+    def __init__(self, data: StubData | None = None, *, latency: float = 0.0) -> None:
+        self.data = data or StubData()
+        self.latency = latency
+        self.faults: dict[str, deque[str]] = {"arxiv": deque(), "s2": deque(), "dblp": deque()}
+        self.log: list[Logged] = []
+        self._lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:
+                stub._handle(self, "GET")
+
+            def do_POST(self) -> None:
+                stub._handle(self, "POST")
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # --- lifecycle ------------------------------------------------------------------
+    def __enter__(self) -> StubServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {
+            "EFFDIFF_ARXIV_URL": f"{self.url}/arxiv/api/query",
+            "EFFDIFF_S2_URL": f"{self.url}/s2/graph/v1",
+            "EFFDIFF_DBLP_URL": f"{self.url}/dblp/search/publ/api",
+        }
+
+    def requests(self, source: str) -> list[Logged]:
+        with self._lock:
+            return [entry for entry in self.log if entry.source == source]
+
+    def add_fault(self, source: str, *faults: str) -> None:
+        self.faults[source].extend(faults)
+
+    # --- dispatch -------------------------------------------------------------------
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        parts = urlsplit(handler.path)
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else b""
+        source = parts.path.split("/")[1] if parts.path.count("/") >= 1 else ""
+        with self._lock:
+            self.log.append(Logged(source, method, parts.path, parse_qs(parts.query),
+                                   {k.lower(): v for k, v in handler.headers.items()}, body,
+                                   time.monotonic()))
+            fault = self.faults[source].popleft() if self.faults.get(source) else None
+        if self.latency:
+            time.sleep(self.latency)
+        if fault and self._fault(handler, source, fault):
+            return
+        query = parse_qs(parts.query)
+        if source == "arxiv" and parts.path == "/arxiv/api/query":
+            status, ctype, text = self._arxiv(query)
+        elif source == "s2" and parts.path == "/s2/graph/v1/paper/batch" and method == "POST":
+            status, ctype, text = self._s2(body)
+        elif source == "dblp" and parts.path == "/dblp/search/publ/api":
+            status, ctype, text = self._dblp(query)
+        else:
+            status, ctype, text = 404, "text/plain", "not found"
+        self._send(handler, status, ctype, text.encode("utf-8"))
+
+    @staticmethod
+    def _send(handler: BaseHTTPRequestHandler, status: int, ctype: str, body: bytes,
+              headers: dict[str, str] | None = None) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", ctype)
+        handler.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.wfile.flush()
+
+    def _fault(self, handler: BaseHTTPRequestHandler, source: str, fault: str) -> bool:
+        """Act out one fault; True when the request is finished."""
+        name, _, arg = fault.partition(":")
+        if name in ("429", "503", "500", "502"):
+            headers = {"Retry-After": arg} if arg else {}
+            self._send(handler, int(name), "text/plain", b"Too Many Requests", headers)
+            return True
+        if name == "timeout":
+            time.sleep(float(arg or 5))
+            return False  # then answer normally, too late for the client
+        if name == "reset":
+            sock = handler.connection
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            handler.close_connection = True
+            sock.close()
+            return True
+        if name == "truncate":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", "5000")
+            handler.end_headers()
+            handler.wfile.write(b'[{"paperId": "abc", "title": "Cut sh')
+            handler.wfile.flush()
+            handler.close_connection = True
+            handler.connection.shutdown(socket.SHUT_RDWR)
+            return True
+        if name == "malformed":
+            self._send(handler, 200, "application/json",
+                       b"<html><body>502 Bad Gateway</body></html>")
+            return True
+        if name == "error-feed":
+            self._send(handler, 400, "application/atom+xml",
+                       ERROR_FEED.format(bad="abc").encode("utf-8"))
+            return True
+        raise ValueError(f"unknown fault {fault!r}")
+
+    # --- the three APIs -------------------------------------------------------------
+    def _arxiv(self, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        ids = [i for i in ",".join(query.get("id_list", [""])).split(",") if i]
+        bad = [i for i in ids if not ARXIV_ID.match(i)]
+        if bad:
+            return 400, "application/atom+xml", ERROR_FEED.format(bad=escape(bad[0]))
+        max_results = int(query.get("max_results", ["10"])[0])
+        known = [re.sub(r"v\d+$", "", i) for i in ids]
+        known = [i for i in known if i in self.data.arxiv]
+        shown = known[:max_results]
+        text = FEED_HEAD.format(query=escape("id_list=" + ",".join(ids)), per_page=max_results,
+                                total=len(known))
+        text += "".join(arxiv_entry_xml(i, self.data.arxiv[i]) for i in shown) + "</feed>\n"
+        return 200, "application/atom+xml; charset=utf-8", text
+
+    def _s2(self, body: bytes) -> tuple[int, str, str]:
+        try:
+            ids = json.loads(body)["ids"]
+        except (ValueError, KeyError, TypeError):
+            return 400, "application/json", json.dumps({"error": "Unacceptable JSON body"})
+        if len(ids) > 500:
+            return 400, "application/json", json.dumps(
+                {"error": "Cannot process more than 500 paper ids at once"})
+        out = []
+        for raw in ids:
+            key = raw.split(":", 1)[1] if raw.upper().startswith("ARXIV:") else raw
+            out.append(self.data.s2.get(key))
+        return 200, "application/json", json.dumps(out)
+
+    def _dblp(self, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        words = _words(query.get("q", [""])[0])
+        limit = int(query.get("h", ["30"])[0])
+        hits = [info for info in self.data.dblp
+                if words and all(w in _words(info.get("title", "")) for w in words)]
+        result = {"result": {
+            "query": " ".join(w + "*" for w in words),
+            "status": {"@code": "200", "text": "OK"},
+            "hits": {"@total": str(len(hits)), "@computed": str(len(hits)),
+                     "@sent": str(min(limit, len(hits))), "@first": "0"},
+        }}
+        if hits:
+            result["result"]["hits"]["hit"] = [
+                {"@score": "9", "@id": str(n), "info": info, "url": f"URL#{n}"}
+                for n, info in enumerate(hits[:limit])
+            ]
+        return 200, "application/json", json.dumps(result)
