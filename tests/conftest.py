@@ -24,6 +24,7 @@ authors:
 venue: cvpr
 year: 2024
 arxiv: "2312.00858"
+citation_key: ma2024deepcache
 links:
   paper: https://openaccess.thecvf.com/content/CVPR2024/papers/Ma_DeepCache_Accelerating_Diffusion_Models_for_Free_CVPR_2024_paper.pdf
   code: https://github.com/horseee/DeepCache

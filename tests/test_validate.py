@@ -46,10 +46,10 @@ def test_the_good_record_is_clean(catalog_builder: CatalogBuilder) -> None:
 @pytest.mark.parametrize(
     ("changes", "rule", "line", "col", "suggestion"),
     [
-        ({"titel": 'titel: "x"'}, "unknown-key", 17, 1, "title"),
+        ({"titel": 'titel: "x"'}, "unknown-key", 18, 1, "title"),
         ({"links": "links:\n  paper: https://arxiv.org/abs/2312.00858\n  cod: https://github.com/x/y"},
-         "unknown-key", 13, 3, "code"),
-        ({"categories": "categories:\n  - system/caching"}, "unknown-category", 15, 5,
+         "unknown-key", 14, 3, "code"),
+        ({"categories": "categories:\n  - system/caching"}, "unknown-category", 16, 5,
          "system/caching-technique"),
         ({"venue": "venue: cvrp"}, "unknown-venue", 8, 8, "cvpr"),
         ({"venue": "venue: nips"}, "unknown-venue", 8, 8, "neurips"),
@@ -62,15 +62,15 @@ def test_the_good_record_is_clean(catalog_builder: CatalogBuilder) -> None:
          None),
         ({"year": "year: 2023"}, "venue-url-mismatch", 9, 7, "2024"),
         ({"venue": "venue: iccv"}, "venue-url-mismatch", 8, 8, "cvpr"),
-        ({"links": "links:\n  paper: javascript:alert(1)"}, "url-scheme", 12, 10, None),
-        ({"links": "links:\n  code: data:text/html,<script>alert(1)</script>"}, "url-scheme", 12, 9,
+        ({"links": "links:\n  paper: javascript:alert(1)"}, "url-scheme", 13, 10, None),
+        ({"links": "links:\n  code: data:text/html,<script>alert(1)</script>"}, "url-scheme", 13, 9,
          None),
-        ({"links": "links:\n  code: https://github.com/TencentARC/T2I-Adapter."}, "url-hygiene", 12,
-         3, None),
+        ({"links": "links:\n  code: https://github.com/TencentARC/T2I-Adapter."}, "url-hygiene", 13,
+         9, None),
         ({"links": "links:\n  code: https://github.com/PipeFusion/PipeFusion?tab=readme-ov-file"},
-         "url-hygiene", 12, 3, None),
-        ({"links": "links:\n  project: https://fwmb.github.io/blockcaching/#"}, "url-hygiene", 12,
-         3, None),
+         "url-hygiene", 13, 9, None),
+        ({"links": "links:\n  project: https://fwmb.github.io/blockcaching/#"}, "url-hygiene", 13,
+         12, None),
         ({"authors": "authors: []"}, "missing-authors", 3, 1, None),
     ],
 )
@@ -114,7 +114,7 @@ def test_same_paper_twice_is_reported_on_both_files(catalog_builder: CatalogBuil
     assert all("normalised title" in d.message for d in hits)
 
 
-@pytest.mark.parametrize("field", ["arxiv", "paper URL"])
+@pytest.mark.parametrize("field", ["arXiv id", "paper URL"])
 def test_duplicate_paper_by_arxiv_or_url(catalog_builder: CatalogBuilder, field: str) -> None:
     catalog_builder.write("deepcache-2024.yaml", GOOD_RECORD)
     other = {"id": "id: other-2024", "title": "title: Another Title Entirely"}

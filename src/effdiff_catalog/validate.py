@@ -137,7 +137,7 @@ def check_arxiv_date(entry: LoadedRecord, catalog: Catalog) -> Iterable[Diagnost
                     f"({year}-{month:02d})", "year")
 
 
-_ANTHOLOGY = re.compile(r"aclanthology\.org/(?:anthology/)?(\d{4})\.([a-z]+)-")
+_ANTHOLOGY = re.compile(r"aclanthology\.org/(?:anthology/)?(\d{4})\.((?:findings-)?[a-z]+)[.-]")
 _PMLR = re.compile(r"proceedings\.mlr\.press/v(\d+)/")
 
 
