@@ -423,6 +423,42 @@ def keys(
     raise typer.Exit(1 if has_errors(duplicates) else 0)
 
 
+@app.command("import-bib")
+def import_bib(
+    bib_file: Annotated[Path, typer.Argument(help="The .bib file.", exists=True, dir_okay=False)],
+    category: Annotated[
+        str, typer.Option("--category", help="Taxonomy path for the new records.")
+    ],
+    root: RootOption = Path("."),
+    update: Annotated[
+        bool, typer.Option("--update", help="Update papers already in the catalog.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+    ] = False,
+) -> None:
+    """Turn BibTeX entries into records: venues mapped through the registry's aliases.
+
+    Reports entries it could not map and papers already in the catalog (not added;
+    with --update they are updated in place). Exits 1 if an entry was left out.
+    """
+    from .bibimport import BibImportError, import_bib_file, summarize
+
+    try:
+        report = import_bib_file(bib_file, root, category, update=update, dry_run=dry_run)
+    except BibImportError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    for message in report.parse_errors:
+        typer.echo(f"{bib_file}: {message}", err=True)
+    for outcome in report.outcomes:
+        where = f" -> {outcome.path}" if outcome.path else ""
+        typer.echo(f"{outcome.action}: {outcome.source_key}{where}: {outcome.message}")
+    prefix = "dry run, nothing written: " if dry_run else ""
+    typer.echo(prefix + summarize(report), err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
 # --- venue checker and add ---------------------------------------------------------------
 
 import typing  # noqa: E402  (kept inside this section: other sections are edited concurrently)
