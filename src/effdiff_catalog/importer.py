@@ -249,13 +249,14 @@ def _parse_entry(
     links, rest, unknown = parse_links(entry.group("rest"))
     for kind in unknown:
         result.problems.append(ImportProblem(number, line, f"unknown link label [[{kind}]]"))
+    malformed = re.search(r"(?<!\\)\]\(|(?<!\\)\[\[", rest)
     title = unescape_markdown(" ".join(rest.split())).strip()
     if title.endswith(".") and not title.endswith(".."):
         title = title[:-1].rstrip()
     if not title:
         result.problems.append(ImportProblem(number, line, "entry without a title"))
         return
-    if "](" in title or "[[" in title:
+    if malformed:
         result.problems.append(ImportProblem(number, line, "malformed link in the title text"))
     month = int(parsed.group("month")) if parsed.group("month") else None
     if month is not None and not 1 <= month <= 12:
