@@ -126,6 +126,7 @@ def _variants(text: str) -> list[str]:
     out.append(stripped)
     out.extend(re.findall(r"\(([^()]+)\)", text))  # "(CVPR)", "(NeurIPS 2023)"
     out.append(re.sub(r"\([^()]*\)", " ", stripped))
+    out.append(re.sub(r"\b\d+\b", " ", out[-1]))  # volume numbers: "... Systems 36"
     seen: list[str] = []
     for item in out:
         item = " ".join(item.split())
@@ -380,7 +381,9 @@ def from_dblp(
             reasons=[f"dblp title match {similarity:.2f}, author surnames {overlap:.0%}, "
                      f"venue {hit.venue!r} {hit.year}"],
         ))
-    if rejected:
+    if not hits:
+        notes.append("dblp: no hit for the title")
+    elif rejected:
         notes.append(f"dblp: {rejected} hit(s) rejected (title or authors do not match)")
     return found
 

@@ -1,0 +1,157 @@
+"""The polite client against a real local server: rate limit, retries, faults, headers."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import replace
+
+import pytest
+from stub_api import StubServer
+
+from effdiff_catalog.checker.config import SourceConfig, default_config
+from effdiff_catalog.checker.http import (
+    FetchError,
+    PoliteClient,
+    RateLimiter,
+    backoff_delay,
+    retry_after_seconds,
+)
+
+UA = "effdiff-catalog/test (+https://example.org; mailto:me@example.org)"
+
+
+def dblp_config(stub: StubServer, **kw: float) -> SourceConfig:
+    base = SourceConfig("dblp", f"{stub.url}/dblp/search/publ/api", min_interval=0.0,
+                        timeout=1.0, retries=3, backoff_base=0.05, backoff_max=2.0)
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+async def get(client: PoliteClient) -> int:
+    reply = await client.request("GET", client.config.base_url, params={"q": "x"})
+    return reply.status
+
+
+def test_rate_limiter_spaces_concurrent_tasks() -> None:
+    async def main() -> list[float]:
+        limiter = RateLimiter(0.1)
+        stamps: list[float] = []
+
+        async def task() -> None:
+            await limiter.acquire()
+            stamps.append(time.monotonic())
+
+        await asyncio.gather(*(task() for _ in range(5)))
+        return stamps
+
+    stamps = asyncio.run(main())
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert all(gap >= 0.095 for gap in gaps), gaps
+
+
+def test_shared_limit_holds_across_tasks_on_the_wire() -> None:
+    with StubServer() as stub:
+        async def main() -> None:
+            async with PoliteClient(dblp_config(stub, min_interval=0.1), UA) as client:
+                await asyncio.gather(*(get(client) for _ in range(5)))
+
+        asyncio.run(main())
+        times = [r.time for r in stub.requests("dblp")]
+    assert len(times) == 5
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= 0.09, gaps
+
+
+def test_retry_after_header_is_honoured() -> None:
+    with StubServer() as stub:
+        stub.add_fault("dblp", "429:0.4")
+
+        async def main() -> tuple[int, int]:
+            async with PoliteClient(dblp_config(stub), UA) as client:
+                status = await get(client)
+                return status, client.stats.retries
+
+        assert asyncio.run(main()) == (200, 1)
+        first, second = stub.requests("dblp")
+    assert second.time - first.time >= 0.38
+
+
+@pytest.mark.parametrize("fault", ["429", "503", "reset", "truncate", "timeout:1.5"])
+def test_transient_faults_are_retried(fault: str) -> None:
+    with StubServer() as stub:
+        stub.add_fault("dblp", fault)
+
+        async def main() -> int:
+            async with PoliteClient(dblp_config(stub), UA) as client:
+                return await get(client)
+
+        assert asyncio.run(main()) == 200
+        assert len(stub.requests("dblp")) == 2
+
+
+def test_gives_up_with_reason_after_retries() -> None:
+    with StubServer() as stub:
+        stub.add_fault("dblp", *["429"] * 10)
+
+        async def main() -> None:
+            async with PoliteClient(dblp_config(stub, retries=2), UA) as client:
+                await get(client)
+
+        with pytest.raises(FetchError, match=r"HTTP 429 \(no Retry-After\); gave up after 3"):
+            asyncio.run(main())
+        assert len(stub.requests("dblp")) == 3
+
+
+def test_source_down_is_a_fetch_error() -> None:
+    config = SourceConfig("dblp", "http://127.0.0.1:9/none", min_interval=0.0, timeout=0.5,
+                          retries=1, backoff_base=0.01)
+
+    async def main() -> None:
+        async with PoliteClient(config, UA) as client:
+            await get(client)
+
+    with pytest.raises(FetchError, match="connection failed"):
+        asyncio.run(main())
+
+
+def test_headers_user_agent_and_api_key() -> None:
+    with StubServer() as stub:
+        async def main() -> None:
+            async with PoliteClient(dblp_config(stub, ), UA) as client:
+                await get(client)
+            keyed = replace(dblp_config(stub), api_key="secret-key")
+            async with PoliteClient(keyed, UA) as client:
+                await get(client)
+
+        asyncio.run(main())
+        plain, keyed = stub.requests("dblp")
+    assert plain.headers["user-agent"] == UA and "x-api-key" not in plain.headers
+    assert keyed.headers["x-api-key"] == "secret-key"
+
+
+def test_user_agent_carries_contact_from_config() -> None:
+    config = default_config({"EFFDIFF_CONTACT": "curator@example.org"})
+    assert config.user_agent().startswith("effdiff-catalog/")
+    assert "mailto:curator@example.org" in config.user_agent()
+    assert "mailto" not in default_config({}).user_agent()
+
+
+def test_default_limits_and_env_overrides() -> None:
+    config = default_config({})
+    assert config.arxiv.min_interval == 3.0 and config.arxiv.max_connections == 1
+    assert config.semanticscholar.batch_size == 500 and config.semanticscholar.api_key is None
+    keyed = default_config({"SEMANTIC_SCHOLAR_API_KEY": "k", "EFFDIFF_ARXIV_URL": "http://x/q"})
+    assert keyed.semanticscholar.api_key == "k" and keyed.arxiv.base_url == "http://x/q"
+    with pytest.raises(ValueError, match="EFFDIFF_DBLP_INTERVAL"):
+        default_config({"EFFDIFF_DBLP_INTERVAL": "fast"})
+
+
+def test_retry_after_parsing_and_backoff_bounds() -> None:
+    assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    rng = random.Random(1)
+    delays = [backoff_delay(n, 1.0, 8.0, rng) for n in range(6)]
+    assert 0.5 <= delays[0] <= 1.0 and 1.0 <= delays[1] <= 2.0
+    assert all(d <= 8.0 for d in delays) and delays[5] >= 4.0
