@@ -1,0 +1,218 @@
+"""The pull-request workflow's own steps, run on a fixture repository.
+
+The `validate` and `readme` steps of .github/workflows/pr.yml are taken from the file
+and run with bash the way GitHub runs them, in a git repository made from
+tests/fixtures/workflow-repo/ (base commit, then a pull request on top). The
+pre-commit hooks of .pre-commit-config.yaml are run there with pre-commit itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "workflow-repo"
+BIN = Path(sys.executable).parent
+
+DUPLICATE_LINE = (
+    "::error file=papers/deepcache-2023.yaml,line=11,col=8::[duplicate-paper] same paper: "
+    "arXiv id '2312.00858' is also in papers/deepcache-2024.yaml"
+)
+TYPO_LINE = (
+    "::error file=papers/tomesd-2023.yaml,line=4,col=1::[unknown-key] unknown key 'athors' "
+    "(did you mean 'authors'?)"
+)
+STALE_LINE = (
+    "::error file=README.md,title=README.md is stale::README.md does not match the records. "
+    "Fix: run `effdiff readme` (or `make readme`) and commit README.md."
+)
+
+
+def pr_step(step_id: str) -> dict[str, object]:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pr.yml").read_text("utf-8"))
+    for step in workflow["jobs"]["check"]["steps"]:
+        if step.get("id") == step_id:
+            return step
+    raise AssertionError(f"pr.yml has no step with id {step_id!r}")
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GIT_"))}
+    env.update(
+        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
+        GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org",
+        GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
+        NO_COLOR="1", TERM="dumb",
+    )
+    env.update(extra)
+    return env
+
+
+def sh(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(args), cwd=repo, env=environment(**env), capture_output=True, text=True,
+        check=False, timeout=300,
+    )
+
+
+def git(repo: Path, *args: str) -> str:
+    result = sh(repo, "git", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+class FixtureRepo:
+    """A git repo: the base catalog committed, then a pull request's commit on top."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        shutil.copytree(FIXTURE / "base", root)
+        shutil.copy(REPO / "taxonomy.yaml", root / "taxonomy.yaml")
+        shutil.copy(REPO / "venues.yaml", root / "venues.yaml")
+        (root / ".venv").symlink_to(BIN.parent)  # the hooks call .venv/bin/...
+        (root / ".gitignore").write_text(".venv\n", encoding="utf-8")
+        self.effdiff("readme")  # fill the generated regions of the fixture README
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "base")
+        self.base = git(root, "rev-parse", "HEAD")
+
+    def effdiff(self, *args: str) -> subprocess.CompletedProcess[str]:
+        result = sh(self.root, str(BIN / "effdiff"), *args)
+        assert result.returncode == 0, result.stderr
+        return result
+
+    def pull_request(self, *overlays: str, regenerate_readme: bool = False) -> list[str]:
+        """Copy fixture overlays in, optionally regenerate README.md, commit; the paths."""
+        git(self.root, "switch", "-q", "-c", "pr")
+        for overlay in overlays:
+            shutil.copytree(FIXTURE / overlay, self.root, dirs_exist_ok=True)
+        if regenerate_readme:
+            self.effdiff("readme")
+        git(self.root, "add", "-A")
+        git(self.root, "commit", "-q", "-m", "pull request")
+        return git(self.root, "diff", "--name-only", f"{self.base}...HEAD").splitlines()
+
+    def run_step(self, step_id: str) -> subprocess.CompletedProcess[str]:
+        """Run a pr.yml step's script as GitHub does: bash -e -o pipefail, step env set."""
+        step = pr_step(step_id)
+        env = {k: str(v) for k, v in dict(step.get("env") or {}).items()}
+        if "BASE_SHA" in env:
+            env["BASE_SHA"] = self.base
+        assert all("${{" not in v for v in env.values()), env
+        return sh(self.root, "bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                  str(step["run"]), **env)
+
+
+def annotations(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("::")]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> FixtureRepo:
+    return FixtureRepo(tmp_path / "repo")
+
+
+def test_good_new_paper_with_regenerated_readme_passes_both_steps(repo: FixtureRepo) -> None:
+    changed = repo.pull_request("pr-good", regenerate_readme=True)
+    assert changed == ["README.md", "papers/lcm-lora-2023.yaml"]
+    validate = repo.run_step("validate")
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "Validating 1 changed record(s) against the whole catalog" in validate.stdout
+    assert annotations(validate.stdout) == []
+    readme = repo.run_step("readme")
+    assert readme.returncode == 0, readme.stdout + readme.stderr
+    assert annotations(readme.stdout) == []
+
+
+def test_stale_readme_fails_with_the_command_that_fixes_it(repo: FixtureRepo) -> None:
+    assert repo.pull_request("pr-good") == ["papers/lcm-lora-2023.yaml"]
+    assert repo.run_step("validate").returncode == 0
+    readme = repo.run_step("readme")
+    assert readme.returncode == 1
+    assert annotations(readme.stdout) == [STALE_LINE]
+    # The diff shows the missing entry.
+    assert any(ln.startswith("+") and "LCM-LoRA" in ln for ln in readme.stdout.splitlines())
+    assert readme.stdout.rstrip().endswith(
+        "README.md is stale: run `effdiff readme` (or `make readme`) and commit README.md."
+    )
+
+
+def test_typo_key_and_duplicate_paper_fail_with_exact_annotations_on_changed_files(
+    repo: FixtureRepo,
+) -> None:
+    changed = repo.pull_request("pr-bad")
+    assert changed == ["papers/deepcache-2023.yaml", "papers/tomesd-2023.yaml"]
+    validate = repo.run_step("validate")
+    assert validate.returncode == 1
+    assert "Validating 2 changed record(s)" in validate.stdout
+    # Only the pull request's files are annotated, though the duplicate is found by
+    # comparing with the existing papers/deepcache-2024.yaml.
+    assert annotations(validate.stdout) == [DUPLICATE_LINE, TYPO_LINE]
+    readme = repo.run_step("readme")
+    assert readme.returncode == 2
+    assert annotations(readme.stdout) == [
+        "::error title=README.md not checked::Some records do not load, so README.md "
+        "cannot be compared. Fix the validation errors first."
+    ]
+
+
+def test_a_change_outside_papers_validates_the_whole_catalog(repo: FixtureRepo) -> None:
+    (repo.root / "venues.yaml").write_text(
+        (repo.root / "venues.yaml").read_text("utf-8") + "# touched\n", encoding="utf-8"
+    )
+    repo.pull_request("pr-bad")
+    validate = repo.run_step("validate")
+    assert validate.returncode == 1
+    assert "Validating every record" in validate.stdout
+    found = annotations(validate.stdout)
+    assert DUPLICATE_LINE in found and TYPO_LINE in found
+    assert any(line.startswith("::error file=papers/deepcache-2024.yaml,") for line in found)
+
+
+def _pre_commit() -> str:
+    found = shutil.which("pre-commit", path=str(BIN))
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pre-commit is required in CI (pip install pre-commit into .venv)")
+        pytest.skip("pre-commit not installed in .venv")
+    return found
+
+
+def run_hooks(repo: FixtureRepo, files: list[str]) -> subprocess.CompletedProcess[str]:
+    shutil.copy(REPO / ".pre-commit-config.yaml", repo.root / ".pre-commit-config.yaml")
+    return sh(repo.root, _pre_commit(), "run", "--color", "never", "--files", *files,
+              PRE_COMMIT_HOME=str(repo.root.parent / "pre-commit-home"))
+
+
+def test_pre_commit_hooks_pass_a_good_change(repo: FixtureRepo) -> None:
+    _pre_commit()
+    changed = repo.pull_request("pr-good", regenerate_readme=True)
+    result = run_hooks(repo, changed)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "validate changed records" in result.stdout and "Passed" in result.stdout
+
+
+def test_pre_commit_hooks_catch_bad_records_a_stale_readme_and_ruff_findings(
+    repo: FixtureRepo,
+) -> None:
+    _pre_commit()
+    changed = repo.pull_request("pr-bad")
+    (repo.root / "tool.py").write_text("import os\n", encoding="utf-8")  # F401
+    result = run_hooks(repo, [*changed, "tool.py"])
+    assert result.returncode == 1
+    out = result.stdout
+    assert "papers/tomesd-2023.yaml:4:1: error [unknown-key] unknown key 'athors'" in out
+    assert "papers/deepcache-2023.yaml:11:8: error [duplicate-paper]" in out
+    assert "F401" in out
+    stale = run_hooks(repo, ["README.md"])
+    assert stale.returncode == 1
+    assert "README.md is up to date (fix with `make readme`)" in stale.stdout
