@@ -24,7 +24,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..catalog import Catalog
-from ..models import Framework, Paper
+from ..models import Paper
 from ..taxonomy import Node, Taxonomy
 from ..venues import VenueRegistry
 from .charts import BarChart, bar_chart
@@ -328,13 +328,17 @@ def build_site(
         venue = ctx.venue(paper)
         rows.append({
             "id": paper.id, "title": paper.title, "authors": paper.authors,
-            "venue": paper.venue, "venueShort": venue["short"], "preprint": venue["kind"] == "preprint",
+            "venue": paper.venue, "venueShort": venue["short"],
+            "preprint": venue["kind"] == "preprint",
             "year": paper.year, "month": paper.month, "arxiv": paper.arxiv,
             "sections": paper.categories, "tags": paper.tags,
             "links": {k: v for k, v in paper.links.items() if is_http_url(v)},
             "url": ctx.home(paper),
         })
-    venues_used = sorted({(r["venue"], r["venueShort"]) for r in rows}, key=lambda v: v[1].lower())
+    venues_used = sorted(
+        {(paper.venue, ctx.venue(paper)["short"]) for paper in papers},
+        key=lambda v: v[1].lower(),
+    )
     out.assets.append(SiteAsset(CATALOG_JSON, _json({
         "sections": sections_meta,
         "venues": [{"key": k, "short": s} for k, s in venues_used],
@@ -364,13 +368,13 @@ def build_site(
     by_id = catalog.by_id()
     fw_rows = []
     for fw in frameworks:
-        paper = by_id.get(fw.paper_id) if fw.paper_id else None
+        described = by_id.get(fw.paper_id) if fw.paper_id else None
         fw_rows.append({
             "title": fw.title, "info": fw.framework,
             "links": [(LINK_LABELS.get(k, k.capitalize()), v)
                       for k, v in fw.links.items() if is_http_url(v)],
-            "paper": (relative_url("frameworks.md", ctx.home(paper))
-                      if isinstance(paper, Paper) else None),
+            "paper": (relative_url("frameworks.md", ctx.home(described))
+                      if isinstance(described, Paper) else None),
             "note": fw.note,
         })
     out.pages.append(SitePage("frameworks.md", "Frameworks", env.get_template(
@@ -438,7 +442,3 @@ def _json(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-
-__all__ = [
-    "SiteAsset", "SiteOutput", "SitePage", "build_site", "section_pages", "Framework",
-]

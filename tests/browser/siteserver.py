@@ -1,0 +1,58 @@
+"""Helpers for the browser tests: build the site of a catalog, serve it on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE_CATALOG = REPO / "tests" / "fixtures" / "site-catalog"
+
+
+def build_site(
+    catalog: Path, out: Path, *, strict: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` of the project's mkdocs.yml over another catalog."""
+    env = {**os.environ, "EFFDIFF_CATALOG_ROOT": str(catalog), "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"),
+           "-d", str(out)]
+    if not strict:
+        cmd.append("--no-strict")
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO, timeout=300)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@dataclass
+class Served:
+    root: Path
+    url: str
+
+    def page(self, path: str = "") -> str:
+        return self.url + path
+
+
+def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    """A threaded static server on a random port of 127.0.0.1."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@dataclass
+class WatchedPage:
+    """A page that records console errors and uncaught exceptions."""
+
+    page: Any
+    errors: list[str]

@@ -1,0 +1,150 @@
+"""The pure page generation (effdiff_catalog.site): layout, escaping, links, data files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from effdiff_catalog.catalog import Catalog, load_catalog
+from effdiff_catalog.models import Links
+from effdiff_catalog.site import SiteOutput, build_site, section_pages
+from effdiff_catalog.site.generate import (
+    is_http_url,
+    markdown_text,
+    page_url,
+    relative_url,
+)
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site-catalog"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    loaded, diagnostics = load_catalog(FIXTURE)
+    assert diagnostics == []
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def output(catalog: Catalog) -> SiteOutput:
+    return build_site(catalog)
+
+
+def test_one_page_per_top_and_second_level_section_in_survey_order(catalog: Catalog) -> None:
+    paths = [sp.path for sp in section_pages(catalog.taxonomy)]
+    assert paths[:2] == ["papers/algorithm/index.md", "papers/algorithm/efficient-training.md"]
+    assert "papers/system/caching-technique.md" in paths
+    assert "papers/frameworks/index.md" in paths
+    assert len(paths) == len([n for n in catalog.taxonomy.walk() if n.depth <= 1])
+
+
+def test_every_paper_appears_on_the_page_of_each_of_its_sections(catalog: Catalog, output: SiteOutput) -> None:
+    for paper in catalog.papers():
+        for category in paper.categories:
+            top, *rest = category.split("/")
+            path = f"papers/{top}/{rest[0]}.md" if rest else f"papers/{top}/index.md"
+            assert f'<h3 id="{paper.id}">' in output.page(path).content
+
+
+def test_deeper_sections_become_headings_of_their_page(output: SiteOutput) -> None:
+    content = output.page("papers/algorithm/efficient-training.md").content
+    assert "## Latent Diffusion { #latent-diffusion }" in content
+    assert content.index("latent-diffusion }") < content.index('id="audioldm-2023"')
+
+
+def test_nav_lists_the_taxonomy_pages(output: SiteOutput) -> None:
+    assert output.nav[0] == "papers/index.md"
+    system = next(item for item in output.nav[1:] if "System-Level Optimization" in item)
+    assert {"Caching Technique": "papers/system/caching-technique.md"} in (
+        system["System-Level Optimization"])
+
+
+def test_record_text_is_escaped_for_html_and_markdown(catalog: Catalog) -> None:
+    paper = catalog.by_id()["ddim-2021"].model_copy(update={
+        "title": "<script>alert(1)</script> & [x](javascript:y)",
+        "authors": ['<img src=x onerror="z">'],
+        "note": "**bold** <b>",
+        "tags": ["<svg onload=q>"],
+    })
+    others = [r for r in catalog.entries if r.record.id != "ddim-2021"]
+    catalog2 = type(catalog)(catalog.root, catalog.taxonomy, catalog.venues, others)
+    catalog2.entries.append(type(catalog.entries[0])(paper, catalog.entries[0].file))
+    out = build_site(catalog2, bib_entry=lambda p: "@misc{k,}", bib_render=lambda ps: "")
+    page = out.page("papers/algorithm/efficient-training.md").content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [x](javascript:y)" in page
+    assert "<script>" not in page and "<img" not in page and "<svg" not in page
+    assert "&lt;b&gt;" in page
+    explore_data = out.asset("assets/effdiff/catalog.json").content
+    assert "<" not in explore_data  # safe even if inlined into HTML
+    assert json.loads(explore_data)["papers"]
+
+
+def test_links_that_are_not_http_are_never_emitted(catalog: Catalog) -> None:
+    # model_construct skips validation, as a future bug in the models might.
+    bad = Links.model_construct(paper="javascript:alert(1)", code="data:text/html,x",
+                                project="https://ok.example/")
+    paper = catalog.by_id()["ddim-2021"].model_copy(update={"links": bad})
+    entries = [e for e in catalog.entries if e.record.id != "ddim-2021"]
+    entries.append(type(catalog.entries[0])(paper, catalog.entries[0].file))
+    catalog2 = type(catalog)(catalog.root, catalog.taxonomy, catalog.venues, entries)
+    out = build_site(catalog2, bib_entry=lambda p: "", bib_render=lambda ps: "")
+    everything = "\n".join([p.content for p in out.pages] + [a.content for a in out.assets])
+    assert "javascript:" not in everything and "data:text" not in everything
+    assert 'href="https://ok.example/"' in out.page(
+        "papers/algorithm/efficient-training.md").content
+
+
+def test_markdown_text_backslashes_markdown_and_escapes_html() -> None:
+    assert markdown_text("a *b* [c](d)") == r"a \*b\* \[c\]\(d\)"
+    assert markdown_text("<b>&") == "&lt;b&gt;&amp;"
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [("https://x.org/a", True), ("http://x.org", True), ("javascript:alert(1)", False),
+     ("JAVASCRIPT:alert(1)", False), ("data:text/html,x", False), ("//x.org", False),
+     ("https://x.org/a b", False), (None, False), ("", False)],
+)
+def test_is_http_url(url: str | None, ok: bool) -> None:
+    assert is_http_url(url) is ok
+
+
+def test_urls_follow_mkdocs_directory_urls() -> None:
+    assert page_url("explore.md") == "explore/"
+    assert page_url("papers/index.md") == "papers/"
+    assert page_url("index.md") == ""
+    assert relative_url("explore.md", "assets/effdiff/catalog.json") == (
+        "../assets/effdiff/catalog.json")
+    assert relative_url("recent.md", "papers/system/caching-technique/#deepcache-2024") == (
+        "../papers/system/caching-technique/#deepcache-2024")
+    assert relative_url("downloads.md", "") == "../"
+
+
+def test_stats_count_years_venues_and_preprints(catalog: Catalog, output: SiteOutput) -> None:
+    stats = output.page("stats.md").content
+    papers = catalog.papers()
+    preprints = sum(p.venue == "arxiv" for p in papers)
+    assert f"<tr><td>Preprint (arXiv only)</td><td>{preprints}</td></tr>" in stats
+    assert f"<tr><td>Published</td><td>{len(papers) - preprints}</td></tr>" in stats
+    assert "<tr><td>2024</td><td>4</td></tr>" in stats
+    assert stats.count("<svg") == 4
+
+
+def test_recent_page_is_newest_first_and_the_feed_has_every_paper(output: SiteOutput) -> None:
+    recent = output.page("recent.md").content
+    assert recent.index("2024-10-15") < recent.index("2024-08-01") < recent.index("2024-06-09")
+    assert output.asset("feed.xml").content.count("<entry>") == 8
+
+
+def test_frameworks_table_links_to_the_paper_entry(output: SiteOutput) -> None:
+    table = output.page("frameworks.md").content
+    assert "FlashAttention" in table and "DeepCache" in table
+    assert 'href="../papers/system/caching-technique/#deepcache-2024"' in table
+
+
+def test_bibtex_files_per_top_level_section(output: SiteOutput) -> None:
+    assert output.asset("bib/all.bib").content.count("@") == 8
+    assert output.asset("bib/system.bib").content.count("@") == 4
+    assert output.asset("bib/algorithm.bib").content.count("@") == 4
