@@ -40,7 +40,9 @@ def test_one_page_per_top_and_second_level_section_in_survey_order(catalog: Cata
     assert len(paths) == len([n for n in catalog.taxonomy.walk() if n.depth <= 1])
 
 
-def test_every_paper_appears_on_the_page_of_each_of_its_sections(catalog: Catalog, output: SiteOutput) -> None:
+def test_every_paper_appears_on_the_page_of_each_of_its_sections(
+    catalog: Catalog, output: SiteOutput
+) -> None:
     for paper in catalog.papers():
         for category in paper.categories:
             top, *rest = category.split("/")
