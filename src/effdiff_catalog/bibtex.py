@@ -25,7 +25,8 @@ Conventions (documented here because users' documents depend on them):
 - Non-ASCII stays UTF-8 (for `\\usepackage[utf8]{inputenc}`, biber, Zotero);
   `ascii=True` turns letters with accents into TeX escapes (`{\\"u}`, `{\\l}`) for old
   toolchains. Characters without a TeX escape are kept and reported.
-- Whitespace runs (newlines in abstracts) become single spaces.
+- Whitespace runs (newlines in abstracts) become single spaces; control characters go.
+- `@` is written `{@}`: some .bib parsers take `@{` inside a value for a new entry.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ _LETTERS: dict[str, str] = {
     "ø": r"{\o}", "Ø": r"{\O}", "ł": r"{\l}", "Ł": r"{\L}", "ı": r"{\i}", "ȷ": r"{\j}",
     "đ": r"{\dj}", "Đ": r"{\DJ}", "ð": r"{\dh}", "Ð": r"{\DH}", "þ": r"{\th}", "Þ": r"{\TH}",
     "ŋ": r"{\ng}", "Ŋ": r"{\NG}", "å": r"{\aa}", "Å": r"{\AA}",
-    "\u2013": "--", "\u2014": "---", "\u2018": "`", "\u2019": "'", "\u201c": "``",
-    "\u201d": "''", "\u00a0": "~", "\u2026": r"{\ldots}", "¡": r"{\textexclamdown}",
+    # braced, so that they never form a ligature with a neighbour ('?' + '`' is '¿')
+    "\u2013": "{--}", "\u2014": "{---}", "\u2018": "{`}", "\u2019": "{'}", "\u201c": "{``}",
+    "\u201d": "{''}", "\u00a0": "~", "\u2026": r"{\ldots}", "¡": r"{\textexclamdown}",
     "¿": r"{\textquestiondown}", "«": r"{\guillemotleft}", "»": r"{\guillemotright}",
     "§": r"{\S}", "¶": r"{\P}", "©": r"{\textcopyright}", "®": r"{\textregistered}",
     "°": r"{\textdegree}", "·": r"{\textperiodcentered}", "€": r"{\texteuro}",
@@ -129,9 +131,14 @@ def to_ascii(text: str, unconverted: set[str] | None = None) -> str:
     return "".join(out)
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _text(value: str, ascii: bool, unconverted: set[str] | None) -> str:
-    value = " ".join(value.split())
-    escaped = escape_tex(value)
+    value = " ".join(_CONTROL_RE.sub("", value).split())
+    # '@' is no TeX special, but '@{' inside a value looks like an entry start to some
+    # .bib parsers (bibtexparser v2): a braced '{@}' reads the same in BibTeX.
+    escaped = escape_tex(value).replace("@", "{@}")
     return to_ascii(escaped, unconverted) if ascii else escaped
 
 
