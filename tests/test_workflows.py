@@ -253,3 +253,99 @@ def test_zizmor_finds_nothing_at_low_severity_or_above_offline(tmp_path: Path) -
     assert zizmor(bad).returncode != 0  # it does report a dangerous workflow
     result = zizmor(WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- contributor docs and templates -------------------------------------------------------
+
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+TEMPLATES = ROOT / ".github" / "ISSUE_TEMPLATE"
+
+
+def documented_rules(text: str) -> list[str]:
+    """Rule ids with a `#### `rule-id`` heading of their own."""
+    return re.findall(r"^#### `([a-z0-9-]+)`", text, flags=re.MULTILINE)
+
+
+def yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"^```yaml\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def paper_paths() -> list[str]:
+    """Taxonomy paths a record can use: the leaves, in survey order."""
+    from effdiff_catalog.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy.load(ROOT / "taxonomy.yaml")
+    return [node.path for node in taxonomy.walk() if not node.children]
+
+
+def test_documented_rules_finds_headings_only() -> None:
+    text = "#### `schema`\nsee `unknown-key`\n### `not-this`\n#### `io` (warning)\n"
+    assert documented_rules(text) == ["schema", "io"]
+
+
+def test_contributing_documents_every_validator_rule_with_a_fix() -> None:
+    from effdiff_catalog.validate import RULES
+
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    documented = documented_rules(text)
+    assert sorted(set(RULES) - set(documented)) == []  # rules missing from CONTRIBUTING.md
+    assert sorted(set(documented) - set(RULES)) == []  # documented rules that do not exist
+    assert len(documented) == len(set(documented))
+    for rule in RULES:
+        section = text.split(f"#### `{rule}`", 1)[1].split("\n#", 1)[0]
+        assert "**Fix:**" in section, rule
+        assert ("(warning)" in text.split(f"#### `{rule}`", 1)[1].splitlines()[0]) == (
+            RULES[rule].severity == "warning"
+        ), rule
+
+
+def test_contributing_examples_are_valid_records(tmp_path: Path) -> None:
+    from effdiff_catalog.validate import validate_catalog
+
+    blocks = yaml_blocks(CONTRIBUTING.read_text(encoding="utf-8"))
+    records = [b for b in blocks if b.startswith("# yaml-language-server")]
+    assert len(records) == 2  # a paper and a framework
+    root = tmp_path / "catalog"
+    (root / "papers").mkdir(parents=True)
+    shutil.copy(ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
+    shutil.copy(ROOT / "venues.yaml", root / "venues.yaml")
+    for block in records:
+        record_id = yaml.safe_load(block)["id"]
+        (root / "papers" / f"{record_id}.yaml").write_text(block, encoding="utf-8")
+    # Paper and framework share the code link by design; nothing else may be reported.
+    assert validate_catalog(root) == []
+    paper = yaml.safe_load(records[0])
+    from effdiff_catalog.models import Paper
+
+    fields = set(Paper.model_fields) - {"kind"}
+    assert set(paper) == fields  # the full example shows every field
+
+
+def test_contributing_category_table_matches_the_taxonomy() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    table = text.split("The categories and their paths:", 1)[1].split("\n\n", 2)[1]
+    listed = re.findall(r"^\| `([a-z0-9/-]+)` \|", table, flags=re.MULTILINE)
+    assert listed == paper_paths()
+
+
+def test_add_paper_issue_form_offers_the_taxonomy_and_asks_for_the_arxiv_id() -> None:
+    form = yaml.safe_load((TEMPLATES / "add-paper.yml").read_text(encoding="utf-8"))
+    by_id = {item.get("id"): item for item in form["body"]}
+    assert by_id["paper"]["validations"]["required"] is True
+    assert "arXiv" in by_id["paper"]["attributes"]["label"]
+    assert by_id["category"]["attributes"]["options"] == [*paper_paths(), "not sure"]
+
+
+def test_venue_update_issue_form_requires_evidence() -> None:
+    form = yaml.safe_load((TEMPLATES / "venue-update.yml").read_text(encoding="utf-8"))
+    by_id = {item.get("id"): item for item in form["body"]}
+    assert {"record", "venue", "evidence"} <= set(by_id)
+    assert all(by_id[k]["validations"]["required"] for k in ("record", "venue", "evidence"))
+
+
+def test_pull_request_template_has_a_checklist() -> None:
+    text = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    items = [line for line in text.splitlines() if line.startswith("- [ ] ")]
+    assert len(items) >= 6
+    assert any("make readme" in item for item in items)
+    assert any("effdiff validate" in item for item in items)
