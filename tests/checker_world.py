@@ -173,3 +173,41 @@ def stub_env(stub: StubServer, cache: Path, **overrides: str) -> dict[str, str]:
     })
     env.update(overrides)
     return env
+
+
+def synthetic(root: Path, n: int, *, published_share: float = 1.0) -> StubData:
+    """`n` preprint records under `root`, and stub data for them.
+
+    The first `published_share` of them are ICLR papers by Semantic Scholar; the rest are
+    arXiv-only, so they fall back to a dblp title search (which finds nothing).
+    """
+    (root / "papers").mkdir(parents=True, exist_ok=True)
+    for name in ("taxonomy.yaml", "venues.yaml"):
+        if not (root / name).exists():
+            shutil.copy(CATALOG_FIXTURE / name, root / name)
+    data = StubData()
+    n_published = round(n * published_share)
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
+             "kappa"]
+    for i in range(n):
+        arxiv = f"23{(i // 9000) % 12 + 1:02d}.{10000 + i:05d}"
+        title = f"Synthetic Diffusion Study {' '.join(words[int(d)] for d in f'{i:04d}')}"
+        authors = [f"Author{i} Surname{i}", f"Second{i} Writer{i}"]
+        rid = f"synthetic-{i:04d}-2023"
+        (root / "papers" / f"{rid}.yaml").write_text(
+            record_text(rid, title, authors, arxiv, 2023), encoding="utf-8")
+        data.arxiv[arxiv] = {"title": title, "authors": authors,
+                             "published": "2023-05-01T00:00:00Z", "summary": "Synthetic."}
+        if i < n_published:
+            data.s2[arxiv] = {
+                "paperId": f"s2-{i}", "title": title, "venue": "ICLR", "year": 2024,
+                "publicationVenue": None, "externalIds": {"ArXiv": arxiv},
+                "authors": [{"authorId": str(i), "name": a} for a in authors],
+            }
+        else:
+            data.s2[arxiv] = {
+                "paperId": f"s2-{i}", "title": title, "venue": "arXiv.org", "year": 2023,
+                "journal": {"name": "ArXiv"}, "externalIds": {"ArXiv": arxiv},
+                "authors": [{"authorId": str(i), "name": a} for a in authors],
+            }
+    return data
