@@ -21,9 +21,18 @@ MAX_WORDS = 4
 
 
 def ascii_fold(text: str) -> str:
-    """'Wübben' -> 'Wubben': strip accents, drop what has no ASCII form."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return decomposed.encode("ascii", "ignore").decode("ascii")
+    """'Wübben' -> 'Wubben', 'Δ-DiT' -> 'Delta-DiT': strip accents, spell Greek letters out,
+    drop what has no ASCII form."""
+    if text.isascii():
+        return text
+    out = []
+    for char in unicodedata.normalize("NFKD", text):
+        if char.isascii():
+            out.append(char)
+        elif unicodedata.name(char, "").startswith("GREEK") and char.isalpha():
+            name = unicodedata.name(char).split()[-1].lower()
+            out.append(name.capitalize() if char.isupper() else name)
+    return "".join(out)
 
 
 def slug_words(text: str) -> list[str]:

@@ -101,7 +101,7 @@ class Links(StrictModel):
 
     def items(self) -> list[tuple[str, str]]:
         """The links that are set, in field order."""
-        return [(k, v) for k, v in self.model_dump().items() if v]
+        return [(k, v) for k, v in self.__dict__.items() if v]
 
 
 class VenueCheckPin(StrictModel):

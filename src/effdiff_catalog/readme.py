@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,9 +112,18 @@ class _Section:
 
 
 def _sections(catalog: Catalog) -> list[_Section]:
+    """One pass over the papers: the entries of each node and the count under it."""
     taxonomy, venues = catalog.taxonomy, catalog.venues
-    papers = catalog.papers()
     frameworks = catalog.frameworks()
+    listed: dict[str, list[Paper]] = defaultdict(list)
+    under: Counter[str] = Counter()
+    for paper in catalog.papers():
+        ancestors: set[str] = set()
+        for path in paper.categories:
+            listed[path].append(paper)
+            parts = path.split("/")
+            ancestors.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        under.update(ancestors)
     sections: list[_Section] = []
     seen_anchors: dict[str, int] = {}
     for node in taxonomy.walk():
@@ -125,18 +135,10 @@ def _sections(catalog: Catalog) -> list[_Section]:
         else:
             seen_anchors[anchor] = 0
         is_frameworks = _is_frameworks(node)
-        here = sorted(
-            (p for p in papers if node.path in p.categories),
-            key=lambda p: entry_sort_key(p, venues),
-        )
-        if is_frameworks:
-            count = len(frameworks)
-        else:
-            count = sum(
-                any(taxonomy.is_under(c, node.path) for c in p.categories) for p in papers
-            )
+        here = sorted(listed.get(node.path, []), key=lambda p: entry_sort_key(p, venues))
         sections.append(_Section(
-            heading=heading, anchor=anchor, depth=node.depth, count=count,
+            heading=heading, anchor=anchor, depth=node.depth,
+            count=len(frameworks) if is_frameworks else under[node.path],
             is_frameworks=is_frameworks,
             entries=[_entry(p, venues) for p in here],
         ))

@@ -264,14 +264,24 @@ RECORD_RULES: list[RecordRule] = [
 # --- cross-record rules ------------------------------------------------------------------
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+_ARXIV_URL = re.compile(
+    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/([^?#]+?)(?:v\d+)?(?:\.pdf)?/?$"
+)
+
+
 def normalise_title(title: str) -> str:
     """Case, accents, punctuation and spacing removed, so near-identical titles compare equal."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", folded))
+    if not title.isascii():
+        title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return " ".join(_WORD.findall(title.lower()))
 
 
 def normalise_url(url: str) -> str:
     """Scheme, 'www.', trailing slash and arXiv abs/pdf/version variants made equal."""
+    arxiv = _ARXIV_URL.match(url)
+    if arxiv:
+        return f"arxiv.org/abs/{arxiv.group(1)}"
     if "?" not in url and "#" not in url and "arxiv.org" not in url and "://" in url:
         rest = url.split("://", 1)[1].rstrip("/")
         host, _, path = rest.partition("/")
