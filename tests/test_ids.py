@@ -13,7 +13,8 @@ from effdiff_catalog.ids import ascii_fold, make_record_id
         ("DeepCache: Accelerating Diffusion Models for Free", 2024, "deepcache-2024"),
         ("Δ-DiT: Accelerating Diffusion Transformers", 2025, "delta-dit-2025"),
         ("Denoising Diffusion Implicit Models", 2021, "denoising-diffusion-implicit-models-2021"),
-        ("On Distillation of Guided Diffusion Models", 2023, "distillation-guided-diffusion-models-2023"),
+        ("On Distillation of Guided Diffusion Models", 2023,
+         "distillation-guided-diffusion-models-2023"),
     ],
 )
 def test_ids_come_from_the_name_or_first_meaningful_words(
