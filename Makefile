@@ -27,7 +27,7 @@ readme: install  ## Regenerate the paper list inside README.md
 	$(EFFDIFF) readme
 
 site: install schema validate readme  ## Validate, regenerate everything, build the website into site/
-	@echo "site: website build not yet wired"
+	$(BIN)/mkdocs build --strict -d site
 
 test: install  ## Run the whole test suite
 	$(BIN)/python -m pytest -q -n 2
@@ -36,8 +36,10 @@ lint: install  ## ruff and mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-check: lint validate test  ## What CI runs
+check: lint validate site test  ## What CI runs (and the pre-commit hooks, workflow linters)
 	$(EFFDIFF) readme --check
+	$(BIN)/actionlint
+	$(BIN)/zizmor --offline --min-severity medium .github/workflows
 
 bench: install  ## Benchmarks (not part of the test suite)
 	$(BIN)/python benchmarks/bench_core.py
