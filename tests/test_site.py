@@ -73,7 +73,7 @@ def test_record_text_is_escaped_for_html_and_markdown(catalog: Catalog) -> None:
     others = [r for r in catalog.entries if r.record.id != "ddim-2021"]
     catalog2 = type(catalog)(catalog.root, catalog.taxonomy, catalog.venues, others)
     catalog2.entries.append(type(catalog.entries[0])(paper, catalog.entries[0].file))
-    out = build_site(catalog2, bib_entry=lambda p: "@misc{k,}", bib_render=lambda ps: "")
+    out = build_site(catalog2, bib_entry=lambda p: "@misc{k,}")
     page = out.page("papers/algorithm/efficient-training.md").content
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [x](javascript:y)" in page
     assert "<script>" not in page and "<img" not in page and "<svg" not in page
@@ -91,7 +91,7 @@ def test_links_that_are_not_http_are_never_emitted(catalog: Catalog) -> None:
     entries = [e for e in catalog.entries if e.record.id != "ddim-2021"]
     entries.append(type(catalog.entries[0])(paper, catalog.entries[0].file))
     catalog2 = type(catalog)(catalog.root, catalog.taxonomy, catalog.venues, entries)
-    out = build_site(catalog2, bib_entry=lambda p: "", bib_render=lambda ps: "")
+    out = build_site(catalog2, bib_entry=lambda p: "")
     everything = "\n".join([p.content for p in out.pages] + [a.content for a in out.assets])
     assert "javascript:" not in everything and "data:text" not in everything
     assert 'href="https://ok.example/"' in out.page(

@@ -173,6 +173,7 @@ def test_the_shared_url_restores_the_filters(
     pg.fill("input[name=from]", "2024")
     pg.fill("input[name=text]", "caching")
     pg.locator("th[data-sort=year] button").click()
+    pg.wait_for_url(re.compile(r"sort=year"))
     shared = pg.url
     assert "venue=arxiv" in shared and "from=2024" in shared and "sort=year" in shared
     rows = shown_ids(pg)

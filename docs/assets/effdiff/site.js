@@ -6,7 +6,8 @@
 (function () {
   "use strict";
 
-  var PAGE_SIZE = 500;
+  var PAGE_SIZE = 100;
+  var URL_DELAY_MS = 150;  /* history.replaceState is slow in Chromium: keep it off the update */
 
   function isHttp(url) {
     return typeof url === "string" && /^https?:\/\//i.test(url) && !/\s/.test(url);
@@ -226,7 +227,10 @@
     this.shown = 0;
     this.renderMore();
     this.count.textContent = rows.length + " of " + this.papers.length + " papers";
-    if (pushState) { this.writeUrl(state); }
+    if (pushState) {
+      clearTimeout(this.urlTimer);
+      this.urlTimer = setTimeout(function () { self.writeUrl(state); }, URL_DELAY_MS);
+    }
     this.root.setAttribute("data-update-ms", String(performance.now() - started));
     this.root.setAttribute("data-rows", String(rows.length));
   };
