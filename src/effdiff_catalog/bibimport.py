@@ -110,7 +110,7 @@ def latex_to_text(value: str) -> str:
             mark = chr(0xE000 + index)
             marks[mark] = char
             value = value.replace(macro, mark)
-    text = LatexNodes2Text(math_mode="verbatim").latex_to_text(value)
+    text = LatexNodes2Text(math_mode="text").latex_to_text(value)
     for mark, char in marks.items():
         text = text.replace(mark, char)
     return " ".join(text.split())

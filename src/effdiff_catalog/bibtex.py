@@ -22,9 +22,12 @@ Conventions (documented here because users' documents depend on them):
 - Titles: words with inner capitals or digits next to capitals (DPM-Solver, ControlNet,
   LoRA, 3D, U-Net) and the short name before a title's colon are wrapped in braces, so
   styles that lowercase titles keep them.
-- Non-ASCII stays UTF-8 (for `\\usepackage[utf8]{inputenc}`, biber, Zotero);
-  `ascii=True` turns letters with accents into TeX escapes (`{\\"u}`, `{\\l}`) for old
-  toolchains. Characters without a TeX escape are kept and reported.
+- Non-ASCII stays UTF-8 (for `\\usepackage[utf8]{inputenc}`, biber, Zotero) where
+  pdflatex with T1 fonts can typeset it (Latin letters up to Latin Extended-A, common
+  punctuation); Greek letters and math symbols become `{$\\Delta$}` and other accented
+  letters (Vietnamese) TeX accents, so pdflatex never stops on them. `ascii=True` turns
+  every non-ASCII letter into TeX escapes (`{\\"u}`, `{\\l}`) for old toolchains.
+  Characters without a TeX form are kept and reported.
 - Whitespace runs (newlines in abstracts) become single spaces; control characters go.
 - `@` is written `{@}`: some .bib parsers take `@{` inside a value for a new entry.
 """
@@ -92,42 +95,91 @@ def escape_tex(text: str) -> str:
     return _SPECIALS_RE.sub(lambda m: TEX_SPECIALS[m.group(0)], text)
 
 
-def to_ascii(text: str, unconverted: set[str] | None = None) -> str:
-    """Replace non-ASCII letters by TeX escapes ('ü' -> '{\\"u}'), after escape_tex.
+_GREEK = (
+    "alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi o pi rho "
+    "varsigma sigma tau upsilon varphi chi psi omega"
+).split()
+_MATH: dict[str, str] = {chr(0x03B1 + i): name for i, name in enumerate(_GREEK)}
+_MATH.update({
+    "\u0393": "Gamma", "\u0394": "Delta", "\u0398": "Theta", "\u039b": "Lambda",
+    "\u039e": "Xi", "\u03a0": "Pi", "\u03a3": "Sigma", "\u03a5": "Upsilon", "\u03a6": "Phi",
+    "\u03a8": "Psi", "\u03a9": "Omega", "\u03f5": "epsilon", "\u03d5": "phi",
+    "\u03d1": "vartheta", "\u03d6": "varpi", "\u03f1": "varrho",
+    "\u00d7": "times", "\u00b1": "pm", "\u2264": "leq", "\u2265": "geq", "\u2260": "neq",
+    "\u2248": "approx", "\u223c": "sim", "\u2192": "rightarrow", "\u2190": "leftarrow",
+    "\u2194": "leftrightarrow", "\u21d2": "Rightarrow", "\u221e": "infty", "\u221a": "surd",
+    "\u2211": "sum", "\u220f": "prod", "\u222b": "int", "\u2202": "partial", "\u2207": "nabla",
+    "\u2208": "in", "\u2209": "notin", "\u2282": "subset", "\u222a": "cup", "\u2229": "cap",
+    "\u2200": "forall", "\u2203": "exists", "\u2205": "emptyset", "\u2217": "ast",
+    "\u2218": "circ", "\u2299": "odot", "\u2295": "oplus", "\u2297": "otimes", "\u2113": "ell",
+    "\u2032": "prime", "\u221d": "propto", "\u2261": "equiv", "\u226a": "ll", "\u226b": "gg",
+    "\u22c5": "cdot", "\u2191": "uparrow", "\u2193": "downarrow",
+})
+_MATH_TEX: dict[str, str] = {char: f"{{$\\{name}$}}" for char, name in _MATH.items()}
+_MATH_TEX["\u2212"] = "{$-$}"  # minus sign
+# Punctuation that pdflatex's utf8 input with T1 fonts typesets as it is.
+_PDFLATEX_PUNCTUATION = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a"
+                                  "\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030"
+                                  "\u2039\u203a\u20ac\u2122")
 
-    Characters without a TeX form are kept as they are and added to `unconverted`.
+
+def pdflatex_safe(char: str) -> bool:
+    """Whether pdflatex (utf8 input, T1 fonts) typesets this character as UTF-8."""
+    return ord(char) < 0x180 or char in _PDFLATEX_PUNCTUATION
+
+
+def _accented(base_tex: str, marks: str) -> str:
+    """'{\\"u}', '{\\c{c}}', and braces around stacked accents: '{\\~{\\^e}}'."""
+    inner = base_tex
+    for index, mark in enumerate(marks):
+        command = _ACCENTS[mark]
+        if command.isalpha() or index > 0:
+            inner = f"\\{command}{{{inner}}}"
+        else:
+            inner = f"\\{command}{inner}"
+    return f"{{{inner}}}"
+
+
+def _char_to_tex(char: str) -> str | None:
+    """The TeX form of one non-ASCII character, or None if it has none here."""
+    if char in _MATH_TEX:
+        return _MATH_TEX[char]
+    if char in _LETTERS:
+        return _LETTERS[char]
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    if not marks or not all(m in _ACCENTS for m in marks):
+        return None
+    if base.isascii() and base.isalpha():
+        dotless = base in "ij" and marks[0] not in "\u0327\u0328\u0323\u0331"
+        return _accented(f"\\{base}" if dotless else base, marks)
+    if base in _LETTERS:
+        return _accented(_LETTERS[base][1:-1], marks)
+    return None
+
+
+def to_ascii(text: str, unconverted: set[str] | None = None, *, keep_safe: bool = False) -> str:
+    """Replace non-ASCII characters by TeX forms ('ü' -> '{\\"u}', 'Δ' -> '{$\\Delta$}').
+
+    Apply after escape_tex. With `keep_safe`, characters pdflatex typesets from UTF-8
+    (Latin letters, common punctuation) stay as they are; only the others (Greek, math,
+    Vietnamese letters) are converted. Characters without a TeX form are kept and added
+    to `unconverted`.
     """
     if text.isascii():
         return text
     out: list[str] = []
     for char in unicodedata.normalize("NFC", text):
-        if char.isascii():
+        if char.isascii() or (keep_safe and pdflatex_safe(char)):
             out.append(char)
             continue
-        if char in _LETTERS:
-            out.append(_LETTERS[char])
-            continue
-        decomposed = unicodedata.normalize("NFD", char)
-        base, marks = decomposed[0], decomposed[1:]
-        if base.isascii() and marks and all(m in _ACCENTS for m in marks):
-            inner = "\\i" if base == "i" and marks[0] not in "\u0327\u0328\u0323\u0331" else base
-            for mark in marks:
-                command = _ACCENTS[mark]
-                inner = (
-                    f"\\{command}{{{inner}}}" if command.isalpha() else f"\\{command}{inner}"
-                )
-            out.append(f"{{{inner}}}")
-            continue
-        if base in _LETTERS and marks and all(m in _ACCENTS for m in marks):
-            inner = _LETTERS[base][1:-1]
-            for mark in marks:
-                command = _ACCENTS[mark]
-                inner = f"\\{command}{{{inner}}}"
-            out.append(f"{{{inner}}}")
-            continue
-        if unconverted is not None:
-            unconverted.add(char)
-        out.append(char)
+        tex = _char_to_tex(char)
+        if tex is None:
+            if unconverted is not None:
+                unconverted.add(char)
+            out.append(char)
+        else:
+            out.append(tex)
     return "".join(out)
 
 
@@ -139,7 +191,7 @@ def _text(value: str, ascii: bool, unconverted: set[str] | None) -> str:
     # '@' is no TeX special, but '@{' inside a value looks like an entry start to some
     # .bib parsers (bibtexparser v2): a braced '{@}' reads the same in BibTeX.
     escaped = escape_tex(value).replace("@", "{@}")
-    return to_ascii(escaped, unconverted) if ascii else escaped
+    return to_ascii(escaped, unconverted, keep_safe=not ascii)
 
 
 def _needs_protection(word: str) -> bool:
@@ -411,6 +463,8 @@ def render(
 # --- reading back: used by round-trip checks and by bibimport -----------------------------
 
 _UNESCAPES = {value: char for char, value in TEX_SPECIALS.items()}
+_UNESCAPES.update({tex: char for char, tex in _MATH_TEX.items()})
+_UNESCAPES["{@}"] = "@"
 _UNESCAPE_RE = re.compile(
     "|".join(re.escape(v) for v in sorted(_UNESCAPES, key=len, reverse=True)) + r"|[{}]"
 )
