@@ -43,6 +43,7 @@ check: lint validate site test  ## What CI runs (and the pre-commit hooks, workf
 
 bench: install  ## Benchmarks (not part of the test suite)
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_checker.py
 
 clean:
 	rm -rf site build .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .. import __version__
 
-PROJECT_URL = "https://github.com/effdiff-catalog/effdiff-catalog"
+# Where API operators can read about the client; a fork sets EFFDIFF_PROJECT_URL to its own.
+PROJECT_URL = "https://github.com/AIoT-MLSys-Lab/Efficient-Diffusion-Model-Survey"
 DEFAULT_CACHE_DIR = ".effdiff-cache"
 DEFAULT_CACHE_TTL = 7 * 24 * 3600.0
 
@@ -47,6 +48,7 @@ class CheckerConfig:
     offline: bool = False
     min_confidence: float = 0.8
     extra_headers: dict[str, str] = field(default_factory=dict)
+    project_url: str = PROJECT_URL
 
     def sources(self) -> list[SourceConfig]:
         return [self.arxiv, self.semanticscholar, self.dblp]
@@ -54,7 +56,7 @@ class CheckerConfig:
     def user_agent(self) -> str:
         """'effdiff-catalog/0.1.0 (+URL; mailto:CONTACT)': the APIs ask to be able to reach us."""
         contact = f"; mailto:{self.contact}" if self.contact else ""
-        return f"effdiff-catalog/{__version__} (+{PROJECT_URL}{contact})"
+        return f"effdiff-catalog/{__version__} (+{self.project_url}{contact})"
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -109,4 +111,5 @@ def default_config(env: Mapping[str, str] | None = None) -> CheckerConfig:
         contact=env.get("EFFDIFF_CONTACT") or None,
         cache_dir=Path(cache_dir) if cache_dir else None,
         cache_ttl=_float(env, "EFFDIFF_CACHE_TTL", DEFAULT_CACHE_TTL),
+        project_url=env.get("EFFDIFF_PROJECT_URL") or PROJECT_URL,
     )
