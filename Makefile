@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EFFDIFF := $(BIN)/effdiff
+# Quiets mkdocs-material's end-of-life banner in build logs.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install schema validate readme bib site test lint check bench clean
 
@@ -44,6 +46,7 @@ check: lint validate site test  ## What CI runs (and the pre-commit hooks, workf
 bench: install  ## Benchmarks (not part of the test suite)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_checker.py
+	$(BIN)/python benchmarks/bench_site.py --papers 10000
 
 clean:
 	rm -rf site build .pytest_cache .mypy_cache .ruff_cache
