@@ -186,7 +186,14 @@ def to_ascii(text: str, unconverted: set[str] | None = None, *, keep_safe: bool 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# Values that need none of the work below pass through as they are (the common case).
+_SLOW_UTF8 = re.compile(r"[\\{}&%$#_~^@\x00-\x1f\x7f-\xa0\u0180-\U0010ffff]|\s\s|^\s|\s$")
+_SLOW_ASCII = re.compile(r"[\\{}&%$#_~^@\x00-\x1f\x7f-\U0010ffff]|\s\s|^\s|\s$")
+
+
 def _text(value: str, ascii: bool, unconverted: set[str] | None) -> str:
+    if not (_SLOW_ASCII if ascii else _SLOW_UTF8).search(value):
+        return value
     value = " ".join(_CONTROL_RE.sub("", value).split())
     # '@' is no TeX special, but '@{' inside a value looks like an entry start to some
     # .bib parsers (bibtexparser v2): a braced '{@}' reads the same in BibTeX.
@@ -220,10 +227,16 @@ def format_title(title: str, *, ascii: bool = False, unconverted: set[str] | Non
     """Escape a title and brace the words a lower-casing style must keep as they are."""
     words = title.split()
     head = _head_words(title)
+    protect = [
+        index in head or (word[1:] != word[1:].lower() and _needs_protection(word))
+        for index, word in enumerate(words)
+    ]
+    if not any(protect):
+        return _text(" ".join(words), ascii, unconverted)
     out: list[str] = []
-    for index, word in enumerate(words):
-        if index in head or _needs_protection(word):
-            match = re.match(r"^(\W*)(.*?)(\W*)$", word, flags=re.S)
+    for word, braced in zip(words, protect, strict=True):
+        if braced:
+            match = _WORD_CORE.match(word)
             lead, core, trail = match.groups() if match else ("", word, "")
             if not core:
                 lead, core, trail = "", word, ""
@@ -236,10 +249,15 @@ def format_title(title: str, *, ascii: bool = False, unconverted: set[str] | Non
     return " ".join(out)
 
 
+_WORD_CORE = re.compile(r"^(\W*)(.*?)(\W*)$", flags=re.S)
+
+
 def format_name(name: str, *, ascii: bool = False, unconverted: set[str] | None = None) -> str:
     """One author for the `author` field; a word 'and' inside a name is braced."""
-    words = [_text(w, ascii, unconverted) for w in name.split()]
-    return " ".join("{" + w + "}" if w.lower() == "and" else w for w in words)
+    text = _text(name, ascii, unconverted)
+    if " and " not in f" {text.lower()} ":
+        return text
+    return " ".join("{" + w + "}" if w.lower() == "and" else w for w in text.split(" "))
 
 
 def format_authors(

@@ -44,6 +44,12 @@ def name_parts(name: str) -> dict[str, str]:
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
     text = " ".join(name.split())
+    words = text.split(" ")
+    if "," not in text and "{" not in text and all(w[:1].isupper() for w in words):
+        # The common case, "Given Names Family", without particles: no parser needed.
+        if len(words) == 1:
+            return {"family": text}
+        return {"family": words[-1], "given": " ".join(words[:-1])}
     try:
         parts = parse_single_name_into_parts(text, strict=False)
     except Exception:  # noqa: BLE001 - an odd name is kept whole rather than dropped
