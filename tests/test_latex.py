@@ -91,13 +91,14 @@ def bbl_keys(folder: Path) -> set[str]:
     return set(re.findall(r"\\bibitem\[[^\]]*\]\{([^}]*)\}", bbl, flags=re.S))
 
 
-def test_whole_catalog_typesets_with_no_bibtex_warning(tmp_path: Path, tex_tools):
+@pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
+def test_whole_catalog_typesets_with_no_bibtex_warning(tmp_path: Path, tex_tools, ascii: bool):
     catalog, _ = load_catalog(REPO)
     if not catalog.papers():
         pytest.skip("papers/ is empty: no catalog to typeset yet")
     papers = citable(select(catalog), catalog)
     keys, _ = assign_keys(catalog.papers())
-    result = bibtex.export(papers, catalog.venues, keys=keys)
+    result = bibtex.export(papers, catalog.venues, keys=keys, ascii=ascii)
     chosen = list(result.keys.values())
     blg, log = typeset(tmp_path, result.text, chosen, tex_tools)
     assert_clean(blg, log)
