@@ -389,14 +389,12 @@ def entry(
     with_abstract: bool = False,
     ascii: bool = False,
 ) -> str:
-    """One BibTeX entry. Uses `key`, else the stored key, else a computed one."""
+    """One BibTeX entry (no comment lines). Uses `key`, else the stored key, else a
+    computed one."""
     if key is None:
         key = record.citation_key or assign_keys([record])[0][record.id]
     entry_type, fields = entry_fields(record, venues, with_abstract=with_abstract, ascii=ascii)
-    text = format_entry(entry_type, key, fields)
-    if not record.authors:
-        text = f"% {record.id}: no authors recorded, so a misc entry with a key field\n{text}"
-    return text
+    return format_entry(entry_type, key, fields)
 
 
 def export(
