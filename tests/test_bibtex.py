@@ -403,3 +403,46 @@ def test_bib_split_sections_writes_all_and_one_file_per_top_level_section(tmp_pa
     assert keys("all.bib") == keys("algorithm.bib") | keys("system.bib") | keys("frameworks.bib")
     assert keys("system.bib") == {"deepcache2024accelerating", "muller2024qdiffusion"}
     assert keys("frameworks.bib") == {"deepcache2024accelerating"}
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
+def test_whole_repository_catalog_round_trips_through_both_parsers(ascii: bool):
+    catalog, _ = load_catalog(REPO)
+    if not catalog.papers():
+        pytest.skip("papers/ is empty")
+    papers = citable(select(catalog), catalog)
+    result = bibtex.export(papers, catalog.venues, ascii=ascii, with_abstract=True)
+    first, second = parse_both(result.text)
+    assert set(first) == set(second) == set(result.keys.values())
+    for paper in papers:
+        key = result.keys[paper.id]
+        fields = first[key]
+        assert latex_to_text(fields["title"]) == " ".join(paper.title.split()), paper.id
+        assert fields["year"] == str(paper.year)
+        assert fields["url"] == bibtex.best_url(paper)
+        if paper.doi:
+            assert fields["doi"] == paper.doi
+        persons = second[key].persons.get("author", [])  # type: ignore[attr-defined]
+        assert len(persons) == len(paper.authors), paper.id
+        for name, person in zip(paper.authors, persons, strict=True):
+            parts = (person.first_names + person.middle_names + person.prelast_names
+                     + person.last_names)
+            if name.lower() != "others":
+                assert latex_to_text(" ".join(parts)) == " ".join(name.split()), paper.id
+
+
+def test_bib_command_ascii_with_abstracts_and_year(tmp_path: Path):
+    result = CliRunner().invoke(
+        app, ["bib", "--root", str(MINI), "--year", "2024", "--ascii", "--with-abstracts"]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.isascii()
+    assert r"J{\"u}rgen M{\"u}ller" in text
+    assert "abstract" in text
+    assert set(re.findall(r"^@\w+\{([^,]+),", text, flags=re.M)) == {
+        "deepcache2024accelerating", "muller2024qdiffusion", "xing2024simda"
+    }
