@@ -211,3 +211,21 @@ def test_import_bib_command_reports_and_exits_1_when_entries_are_left_out(root: 
     assert "unmapped-venue: DBLP:conf/iccv/ZhangRA23" in result.output
     assert "duplicate: DBLP:conf/iclr/HuSWALWWC22" in result.output
     assert "76 added, 6 duplicate, 7 unmapped-venue" in result.output
+
+
+def test_proceedings_year_after_an_even_year_meeting_is_moved_to_the_meeting(tmp_path: Path):
+    root = tmp_path / "cat"
+    (root / "papers").mkdir(parents=True)
+    shutil.copy(MINI / "taxonomy.yaml", root)
+    (root / "venues.yaml").write_text(
+        "venues:\n  eccv:\n    short: ECCV\n    name: European Conference on Computer Vision\n"
+        "    kind: conference\n    meets: even-years\n", encoding="utf-8",
+    )
+    bib = ("@inproceedings{zhu2025slimflow, title={SlimFlow: Training Smaller One-Step "
+           "Diffusion Models with Rectified Flow}, author={Zhu, Yuanzhi}, year={2025}, "
+           "booktitle={European Conference on Computer Vision}}")
+    report = import_bib(root, bib, "algorithm", today=TODAY)
+    assert report.outcomes[0].action == "added"
+    assert "year 2025 -> 2024: ECCV did not meet in 2025" in report.outcomes[0].message
+    record = load_catalog(root)[0].by_id()["slimflow-2024"]
+    assert isinstance(record, Paper) and record.year == 2024

@@ -398,6 +398,12 @@ def import_bib(
             ))
             continue
         data = record_data(entry, venue, category, today)
+        shifted = ""
+        year = data["year"]
+        if not venue.is_preprint and not venue.meets_in(year) and venue.meets_in(year - 1):
+            # Proceedings (LNCS for ECCV) often come out the year after the meeting.
+            data["year"] = year - 1
+            shifted = f"; year {year} -> {year - 1}: {venue.short} did not meet in {year}"
         match = index.find(data["title"], data.get("doi"), data.get("arxiv"))
         if match:
             existing_id, how = match
@@ -435,7 +441,8 @@ def import_bib(
             write_new_record(papers_dir, paper)
         paths[paper.id] = path
         report.outcomes.append(Outcome(
-            entry.key, "added", f"new record (venue {venue.key}, key {key})", paper.id, path
+            entry.key, "added", f"new record (venue {venue.key}, key {key}){shifted}",
+            paper.id, path,
         ))
     return report
 
