@@ -155,3 +155,18 @@ def test_keys_command_refuses_to_assign_while_a_record_is_broken(tmp_path: Path)
     assert result.exit_code == 1
     assert "fix them first" in result.output
     assert "citation_key" not in (root / "papers" / "lora-2022.yaml").read_text()
+
+
+def test_validate_reports_a_duplicate_key_as_an_error(tmp_path: Path):
+    from effdiff_catalog.validate import validate_catalog
+
+    root = tmp_path / "cat"
+    shutil.copytree(MINI, root)
+    lora = root / "papers" / "lora-2022.yaml"
+    text = lora.read_text()
+    lora.write_text(text.replace("venue: iclr\n", "venue: iclr\ncitation_key: shen2025efficient\n"))
+    found = [d for d in validate_catalog(root) if d.rule == "duplicate-citation-key"]
+    assert sorted((d.path, d.severity) for d in found) == [
+        ("papers/efficient-diffusion-models-2025.yaml", "error"),
+        ("papers/lora-2022.yaml", "error"),
+    ]

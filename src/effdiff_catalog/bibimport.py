@@ -5,6 +5,9 @@
   CVPR). "Workshop" in the name picks the registry's workshop of the matched conference.
   arXiv/CoRR journals and entries with only an arXiv eprint become `venue: arxiv`.
   Entries whose venue cannot be mapped are reported, with what was tried, and skipped.
+- Years: a preprint's year and month come from its arXiv id; a conference year in which
+  the venue did not meet, right after one in which it did (ECCV proceedings dated the next
+  year), moves to the meeting's year, with a note in the report.
 - An entry that is already in the catalog (same DOI, arXiv id, or title) is reported as a
   duplicate and not added. With `update=True` the existing record is updated in place
   instead (authors, venue, year, month, DOI, arXiv id, abstract), keeping its comments, id,
