@@ -69,8 +69,11 @@ def base_key(record: Paper) -> str:
         who = surname(record.authors[0]) or FALLBACK_SURNAME
         word = words[0] if words else ""
     else:
-        who = words[0] if words else FALLBACK_SURNAME
-        word = words[1] if len(words) > 1 else ""
+        # No author: the title's first two words that start with a letter stand in
+        # ('A 28.6 mJ/iter Stable Diffusion Processor' -> mjiter2024stable).
+        lettered = [w for w in words if w[0].isalpha()] or words
+        who = lettered[0] if lettered else FALLBACK_SURNAME
+        word = lettered[1] if len(lettered) > 1 else ""
     if not who[0].isalpha():
         who = f"{FALLBACK_SURNAME}{who}"
     return f"{who}{record.year}{word}"
