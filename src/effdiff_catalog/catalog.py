@@ -165,12 +165,13 @@ def load_records(
 
 
 def _display(path: Path, root: Path | None) -> str:
+    """The path as shown in diagnostics: relative to the catalog root when under it."""
+    text = str(path)
     if root is not None:
-        try:
-            return str(path.relative_to(root))
-        except ValueError:
-            pass
-    return str(path)
+        prefix = str(root).rstrip("/") + "/"
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
 
 
 def load_catalog(

@@ -33,6 +33,7 @@ DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 CITATION_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_:.-]*$"
 
 _ARXIV_RE = re.compile(ARXIV_PATTERN)
+_WHITESPACE = re.compile(r"\s")
 
 
 def _check_http_url(value: str) -> str:
@@ -44,7 +45,7 @@ def _check_http_url(value: str) -> str:
             "only http(s) links are allowed, got '{value}'",
             {"value": value[:80]},
         )
-    if any(ch.isspace() for ch in value):
+    if _WHITESPACE.search(value):
         raise PydanticCustomError(
             "url_hygiene", "a link must not contain whitespace: '{value}'", {"value": value[:80]}
         )
@@ -101,7 +102,11 @@ class Links(StrictModel):
 
     def items(self) -> list[tuple[str, str]]:
         """The links that are set, in field order."""
-        return [(k, v) for k, v in self.__dict__.items() if v]
+        values = self.__dict__
+        return [(k, values[k]) for k in _LINK_FIELDS if values[k]]
+
+
+_LINK_FIELDS = tuple(Links.model_fields)
 
 
 class VenueCheckPin(StrictModel):

@@ -56,13 +56,16 @@ def escape_cell(text: str) -> str:
     return escape_markdown(text)
 
 
+_HTTP_URL = re.compile(r"^https?://[^\s]+$", re.I)
+_URL_BREAKERS = re.compile(r'[()<>"]')
+_URL_CODES = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22"}
+
+
 def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for `(url)` in Markdown, or None for anything else."""
-    if not url or not re.match(r"^https?://[^\s]+$", url, re.I):
+    if not url or not _HTTP_URL.match(url):
         return None
-    for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ('"', "%22")):
-        url = url.replace(char, code)
-    return url
+    return _URL_BREAKERS.sub(lambda m: _URL_CODES[m.group()], url)
 
 
 def github_anchor(heading: str) -> str:
@@ -150,10 +153,11 @@ def _is_frameworks(node: Node) -> bool:
 
 
 def _entry(paper: Paper, venues: VenueRegistry) -> dict[str, Any]:
+    """One line's parts, Markdown-escaped here rather than by a filter per field."""
     title = " ".join(paper.title.split())
     return {
-        "label": entry_label(paper, venues),
-        "title": title,
+        "label": escape_markdown(entry_label(paper, venues)),
+        "title": escape_markdown(title),
         "stop": "" if title.endswith((".", "?", "!")) else ".",
         "links": _links(paper.links),
     }

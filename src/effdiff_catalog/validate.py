@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,11 +51,12 @@ def _diag(entry: LoadedRecord, rule: str, message: str, *loc: object, value: boo
 
 
 def check_id_matches_filename(entry: LoadedRecord, catalog: Catalog) -> Iterable[Diagnostic]:
-    stem = Path(entry.path).name.rsplit(".", 1)[0]
+    name = entry.path.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0]
     if entry.record.id != stem:
         yield _diag(
             entry, "id-filename",
-            f"id {entry.record.id!r} does not match the file name {Path(entry.path).name!r}",
+            f"id {entry.record.id!r} does not match the file name {name!r}",
             "id", suggestion=stem,
         )
 
@@ -304,11 +304,18 @@ def normalise_url(url: str) -> str:
 def _duplicates(
     entries: Sequence[LoadedRecord], key: Callable[[LoadedRecord], Iterable[str]]
 ) -> dict[str, list[LoadedRecord]]:
-    groups: dict[str, list[LoadedRecord]] = defaultdict(list)
+    """Values that more than one entry has, with those entries (in catalog order)."""
+    first: dict[str, LoadedRecord] = {}
+    groups: dict[str, list[LoadedRecord]] = {}
     for entry in entries:
-        for value in set(key(entry)):
-            groups[value].append(entry)
-    return {value: group for value, group in groups.items() if len(group) > 1}
+        for value in key(entry):
+            other = first.setdefault(value, entry)
+            if other is entry:
+                continue
+            group = groups.setdefault(value, [other])
+            if group[-1] is not entry:
+                group.append(entry)
+    return groups
 
 
 def _pairwise(

@@ -88,6 +88,10 @@ class VenueRegistry:
         self._url_res = [
             (key, re.compile(p)) for key, v in venues.items() for p in v.url_patterns
         ]
+        # One alternation of every pattern (named groups dropped): most URLs (arXiv,
+        # OpenReview, GitHub) match none, and are turned away by a single search.
+        unnamed = [re.sub(r"\(\?P<[a-z_]+>", "(?:", r.pattern) for _, r in self._url_res]
+        self._any_url = re.compile("|".join(f"(?:{p})" for p in unnamed)) if unnamed else None
 
     @classmethod
     def load(cls, path: Path) -> VenueRegistry:
@@ -119,6 +123,8 @@ class VenueRegistry:
     def from_url(self, url: str) -> list[tuple[Venue, int | None]]:
         """Venues (and years) that a paper URL identifies, from the registry's patterns."""
         hits: list[tuple[Venue, int | None]] = []
+        if self._any_url is None or not self._any_url.search(url):
+            return hits
         for key, regex in self._url_res:
             match = regex.search(url)
             if match:

@@ -35,6 +35,16 @@ class RecordLoadError(Exception):
 class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
     """libyaml parser; Python constructor that refuses duplicate keys and deep nesting."""
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node, as yaml's Resolver finds it, minus path resolvers (unused)."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         self._depth = 0
@@ -64,6 +74,8 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
