@@ -169,3 +169,17 @@ def test_a_record_that_fails_to_load_fails_the_strict_build(tmp_path: Path) -> N
     assert result.returncode != 0
     assert "record left out of the site" in result.stderr
     assert "url-scheme" in result.stderr
+
+
+def test_the_contributing_page_is_contributing_md_itself(site: Path) -> None:
+    """docs/contributing.md includes CONTRIBUTING.md, so the two cannot drift apart."""
+    html = (site / "contributing" / "index.html").read_text(encoding="utf-8")
+    headings = [line[3:].strip() for line in
+                (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("## ")]
+    assert len(headings) >= 5
+    ids = parse(site / "contributing" / "index.html").ids
+    for heading in headings:
+        slug = "-".join(heading.lower().replace(",", "").split())
+        assert slug in ids, heading
+    assert "--8&lt;--" not in html and "--8<--" not in html
