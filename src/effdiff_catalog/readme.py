@@ -17,6 +17,7 @@ a Markdown link).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -48,7 +49,8 @@ class ReadmeError(ValueError):
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape Markdown syntax so a title renders as the text it is."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    text = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", text) if _MD_SPECIAL.search(text) else text
 
 
 def escape_cell(text: str) -> str:
@@ -65,6 +67,8 @@ def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for `(url)` in Markdown, or None for anything else."""
     if not url or not _HTTP_URL.match(url):
         return None
+    if _URL_BREAKERS.search(url) is None:
+        return url
     return _URL_BREAKERS.sub(lambda m: _URL_CODES[m.group()], url)
 
 
@@ -104,6 +108,16 @@ def _links(links: Links) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One line's parts, already Markdown-escaped (attributes, so jinja finds them fast)."""
+
+    label: str
+    title: str
+    stop: str
+    links: list[tuple[str, str]]
+
+
 @dataclass
 class _Section:
     heading: str
@@ -111,7 +125,7 @@ class _Section:
     depth: int
     count: int
     is_frameworks: bool
-    entries: list[dict[str, Any]]
+    entries: list[_Entry]
 
 
 def _sections(catalog: Catalog) -> list[_Section]:
@@ -128,6 +142,7 @@ def _sections(catalog: Catalog) -> list[_Section]:
             ancestors.update("/".join(parts[: i + 1]) for i in range(len(parts)))
         under.update(ancestors)
     sections: list[_Section] = []
+    entries: dict[str, _Entry] = {}
     seen_anchors: dict[str, int] = {}
     for node in taxonomy.walk():
         heading = f"{node.emoji} {node.title}" if node.emoji else node.title
@@ -139,11 +154,14 @@ def _sections(catalog: Catalog) -> list[_Section]:
             seen_anchors[anchor] = 0
         is_frameworks = _is_frameworks(node)
         here = sorted(listed.get(node.path, []), key=lambda p: entry_sort_key(p, venues))
+        for paper in here:
+            if paper.id not in entries:  # a paper in two sections is rendered once
+                entries[paper.id] = _entry(paper, venues)
         sections.append(_Section(
             heading=heading, anchor=anchor, depth=node.depth,
             count=len(frameworks) if is_frameworks else under[node.path],
             is_frameworks=is_frameworks,
-            entries=[_entry(p, venues) for p in here],
+            entries=[entries[p.id] for p in here],
         ))
     return sections
 
@@ -152,18 +170,20 @@ def _is_frameworks(node: Node) -> bool:
     return node.path == "frameworks"
 
 
-def _entry(paper: Paper, venues: VenueRegistry) -> dict[str, Any]:
+def _entry(paper: Paper, venues: VenueRegistry) -> _Entry:
     """One line's parts, Markdown-escaped here rather than by a filter per field."""
     title = " ".join(paper.title.split())
-    return {
-        "label": escape_markdown(entry_label(paper, venues)),
-        "title": escape_markdown(title),
-        "stop": "" if title.endswith((".", "?", "!")) else ".",
-        "links": _links(paper.links),
-    }
+    return _Entry(
+        label=escape_markdown(entry_label(paper, venues)),
+        title=escape_markdown(title),
+        stop="" if title.endswith((".", "?", "!")) else ".",
+        links=_links(paper.links),
+    )
 
 
+@functools.lru_cache(maxsize=4)
 def _environment(templates_dir: Path) -> jinja2.Environment:
+    """One environment per templates folder, so templates compile once per process."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=False,  # Markdown, not HTML: escaping is done by the `md` filters
