@@ -6,13 +6,17 @@ The library never prints or exits; everything user-facing happens here.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .query import CitableSet, ExportPlan
 
 app = typer.Typer(
     name="effdiff",
@@ -275,7 +279,7 @@ SplitOption = Annotated[
 ]
 
 
-def _cite_plan(root: Path, split: bool, **filters: object):  # type: ignore[no-untyped-def]
+def _cite_plan(root: Path, split: bool, **filters: object) -> ExportPlan:
     """The library's export plan, or a clean exit for a filter typo."""
     from .query import QueryError, plan_export
 
@@ -287,6 +291,23 @@ def _cite_plan(root: Path, split: bool, **filters: object):  # type: ignore[no-u
     for note in plan.notes:
         typer.echo(f"note: {note}", err=True)
     return plan
+
+
+def _cite_targets(
+    plan: ExportPlan, split_sections: Path | None, output: Path | None, extension: str
+) -> Iterator[tuple[CitableSet, Path | None]]:
+    """Each set of papers to write, with its file (None: stdout)."""
+    for chosen in plan.sets:
+        if split_sections is None:
+            yield chosen, output
+        else:
+            split_sections.mkdir(parents=True, exist_ok=True)
+            yield chosen, split_sections / f"{chosen.name}.{extension}"
+
+
+def _shown_warnings(set_name: str, warnings: list[str]) -> list[str]:
+    """Warnings once: with the whole catalog (or the selection), not again per section."""
+    return warnings if set_name in ("all", "selection") else []
 
 
 def _cite_emit(text: str, output: Path | None, warnings: list[str]) -> None:
@@ -330,18 +351,12 @@ def bib(
         root, split_sections is not None, category=category, venues=venue, years=year,
         since=since, tags=tag, ids=ids,
     )
-    for chosen in plan.sets:
+    for chosen, target in _cite_targets(plan, split_sections, output, "bib"):
         result = export(
             chosen.papers, plan.catalog.venues, keys=plan.keys,
             with_abstract=with_abstracts, ascii=ascii,
         )
-        if split_sections is not None:
-            split_sections.mkdir(parents=True, exist_ok=True)
-            target: Path | None = split_sections / f"{chosen.name}.bib"
-        else:
-            target = output
-        shown = result.warnings if chosen.name in ("all", "selection") else []
-        _cite_emit(result.text, target, shown)
+        _cite_emit(result.text, target, _shown_warnings(chosen.name, result.warnings))
 
 
 @app.command()
@@ -366,17 +381,11 @@ def csl(
         root, split_sections is not None, category=category, venues=venue, years=year,
         since=since, tags=tag, ids=ids,
     )
-    for chosen in plan.sets:
+    for chosen, target in _cite_targets(plan, split_sections, output, "json"):
         result = export(
             chosen.papers, plan.catalog.venues, keys=plan.keys, with_abstract=with_abstracts
         )
-        if split_sections is not None:
-            split_sections.mkdir(parents=True, exist_ok=True)
-            target: Path | None = split_sections / f"{chosen.name}.json"
-        else:
-            target = output
-        shown = result.warnings if chosen.name in ("all", "selection") else []
-        _cite_emit(result.json(), target, shown)
+        _cite_emit(result.json(), target, _shown_warnings(chosen.name, result.warnings))
 
 
 @app.command()
