@@ -128,19 +128,27 @@ class _Section:
     entries: list[_Entry]
 
 
+def _lineage(path: str) -> tuple[str, ...]:
+    """'a/b/c' -> ('a', 'a/b', 'a/b/c')."""
+    parts = path.split("/")
+    return tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
+
+
 def _sections(catalog: Catalog) -> list[_Section]:
     """One pass over the papers: the entries of each node and the count under it."""
     taxonomy, venues = catalog.taxonomy, catalog.venues
     frameworks = catalog.frameworks()
     listed: dict[str, list[Paper]] = defaultdict(list)
     under: Counter[str] = Counter()
+    lineage: dict[str, tuple[str, ...]] = {}  # path -> itself and its ancestors
     for paper in catalog.papers():
-        ancestors: set[str] = set()
         for path in paper.categories:
             listed[path].append(paper)
-            parts = path.split("/")
-            ancestors.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-        under.update(ancestors)
+        if len(paper.categories) == 1:
+            path = paper.categories[0]
+            under.update(lineage.get(path) or lineage.setdefault(path, _lineage(path)))
+        else:
+            under.update({a for path in paper.categories for a in _lineage(path)})
     sections: list[_Section] = []
     entries: dict[str, _Entry] = {}
     seen_anchors: dict[str, int] = {}
