@@ -29,7 +29,7 @@ from effdiff_catalog.venues import VenueRegistry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "catalog-mini"
-SURVEY_BIB = FIXTURES / "bibimport" / "survey-papers.bib"
+SURVEY_BIB = FIXTURES / "upstream" / "papers.bib"  # provenance: upstream/SOURCES.md
 TODAY = dt.date(2025, 6, 1)
 
 
