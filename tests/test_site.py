@@ -11,11 +11,13 @@ from effdiff_catalog.catalog import Catalog, load_catalog
 from effdiff_catalog.models import Links
 from effdiff_catalog.site import SiteOutput, build_site, section_pages
 from effdiff_catalog.site.generate import (
+    SEARCH_JSON,
     is_http_url,
     markdown_text,
     page_url,
     relative_url,
 )
+from effdiff_catalog.venues import VenueRegistry
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site-catalog"
 
@@ -47,7 +49,7 @@ def test_every_paper_appears_on_the_page_of_each_of_its_sections(
         for category in paper.categories:
             top, *rest = category.split("/")
             path = f"papers/{top}/{rest[0]}.md" if rest else f"papers/{top}/index.md"
-            assert f'<h3 id="{paper.id}">' in output.page(path).content
+            assert f'<h3 id="{paper.id}"' in output.page(path).content
 
 
 def test_deeper_sections_become_headings_of_their_page(output: SiteOutput) -> None:
@@ -150,3 +152,60 @@ def test_bibtex_files_per_top_level_section(output: SiteOutput) -> None:
     assert output.asset("bib/all.bib").content.count("@") == 8
     assert output.asset("bib/system.bib").content.count("@") == 4
     assert output.asset("bib/algorithm.bib").content.count("@") == 4
+
+
+def test_the_search_index_holds_every_paper_with_its_entry_url(
+    catalog: Catalog, output: SiteOutput
+) -> None:
+    index = json.loads(output.asset(SEARCH_JSON).content)
+    assert index["version"] == 1
+    rows = {row[0]: row for row in index["papers"]}
+    assert set(rows) == {p.id for p in catalog.papers()}
+    pid, title, authors, venue, when, arxiv, page = rows["deepcache-2024"]
+    assert title == "DeepCache: Accelerating Diffusion Models for Free"
+    assert authors == ["Xinyin Ma", "Gongfan Fang", "Xinchao Wang"]
+    assert index["venues"][venue][0] == "CVPR" and "cvpr" in index["venues"][venue][1]
+    assert (when, arxiv) == ("2024", "2312.00858")
+    assert index["pages"][page] == "papers/system/caching-technique/"
+    # A preprint shows its month, as on the entry.
+    fora = rows["fora-2024"]
+    assert index["venues"][fora[3]][0] == "arXiv" and fora[4].startswith("2024.")
+
+
+def test_the_search_index_carries_venue_aliases_and_escapes_for_html(catalog: Catalog) -> None:
+    copied = {key: venue.model_copy(deep=True) for key, venue in catalog.venues.venues.items()}
+    copied["cvpr"].aliases.append("Computer Vision and Pattern Recognition")
+    venues = VenueRegistry(copied)
+    hostile = catalog.by_id()["ddim-2021"].model_copy(
+        update={"title": "</script><b>x</b> & more"})
+    entries = [e for e in catalog.entries if e.record.id != "ddim-2021"]
+    entries.append(type(catalog.entries[0])(hostile, catalog.entries[0].file))
+    catalog2 = type(catalog)(catalog.root, catalog.taxonomy, venues, entries)
+    content = build_site(catalog2, bib_entry=lambda p: "").asset(SEARCH_JSON).content
+    assert "<" not in content and ">" not in content and "&" not in content
+    index = json.loads(content)
+    assert "</script><b>x</b> & more" in [row[1] for row in index["papers"]]
+    cvpr = [v for v in index["venues"] if v[0] == "CVPR"][0]
+    assert "Computer Vision and Pattern Recognition" in cvpr[1]
+
+
+def test_entries_stay_out_of_materials_index_only_with_the_paper_search(
+    catalog: Catalog, output: SiteOutput
+) -> None:
+    page = output.page("papers/system/caching-technique.md").content
+    assert '<h3 id="deepcache-2024" data-search-exclude>' in page
+    assert '<div class="effdiff-entry" data-id="deepcache-2024" data-search-exclude>' in page
+    stock = build_site(catalog, bib_entry=lambda p: "", paper_search=False)
+    assert "data-search-exclude>" not in stock.page(
+        "papers/system/caching-technique.md").content.replace(
+        "<details class=\"effdiff-bib\" data-search-exclude>", "")
+    with pytest.raises(KeyError):
+        stock.asset(SEARCH_JSON)
+
+
+def test_a_paper_listed_twice_on_a_page_is_rendered_once(catalog: Catalog) -> None:
+    """The second listing on the same page points at the first (one id per page)."""
+    out = build_site(catalog, bib_entry=lambda p: "")
+    for page in out.pages:
+        for paper in catalog.papers():
+            assert page.content.count(f'<h3 id="{paper.id}"') <= 1, (page.path, paper.id)

@@ -39,7 +39,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for diagnostic in diagnostics:
         # A warning, so `mkdocs build --strict` fails on a record that did not load.
         log.warning("record left out of the site: %s", diagnostic.text())
-    output = build_site(catalog, site_url=config.site_url or None)
+    # `extra: {paper_search: false}` gives the stock Material search over every entry (the
+    # benchmark builds that variant to compare against); templates read the same flag.
+    paper_search = bool(config.extra.get("paper_search", True))
+    output = build_site(catalog, site_url=config.site_url or None, paper_search=paper_search)
     _state["root"] = root
     _state["output"] = output
     config.nav = _expand_nav(config.nav, output)

@@ -111,3 +111,21 @@ def test_the_rejected_javascript_link_record_is_not_on_the_site(hostile_site: Se
         text = html.read_text(encoding="utf-8")
         assert "Javascript Link Paper" not in text, html
         assert "__pwned='link'" not in text and "__pwned=&#39;link" not in text, html
+
+
+def test_search_results_show_hostile_fields_as_text(
+    page: WatchedPage, hostile_site: Served
+) -> None:
+    """Material inserts result titles and texts as HTML: the paper search escapes them."""
+    pg = page.page
+    pg.goto(hostile_site.page("?q=Mallory"))
+    item = pg.locator(".md-search-result__item", has_text="Evil Title")
+    item.first.wait_for(timeout=10_000)
+    assert item.first.locator("h1").inner_text() == SCRIPT_TITLE
+    assert IMG_AUTHOR in item.first.inner_text()
+    results = pg.locator(".md-search-result")
+    assert results.locator("script, img, svg[onload], b[onmouseover]").count() == 0
+    assert results.locator("mark", has_text="Mallory").count() == 1
+    pg.wait_for_timeout(200)
+    assert pg.evaluate("window.__pwned") is None
+    assert page.errors == []
