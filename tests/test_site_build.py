@@ -112,16 +112,28 @@ def test_every_paper_is_an_entry_with_a_permalink_anchor(site: Path) -> None:
     assert {p.id for p in catalog.papers()} <= ids
 
 
-def test_the_search_index_holds_each_paper_as_a_section_with_its_searchable_facts(
+def test_the_paper_search_index_holds_each_paper_with_its_searchable_facts(
     site: Path,
 ) -> None:
+    raw = (site / "assets" / "effdiff" / "search-papers.json").read_text(encoding="utf-8")
+    index = json.loads(raw)
+    rows = {row[0]: row for row in index["papers"]}
+    deepcache = rows["deepcache-2024"]
+    assert deepcache[1] == "DeepCache: Accelerating Diffusion Models for Free"
+    assert "Xinyin Ma" in deepcache[2] and deepcache[5] == "2312.00858"
+    assert index["venues"][deepcache[3]][0] == "CVPR"
+    assert index["pages"][deepcache[6]] == "papers/system/caching-technique/"
+    assert "@inproceedings" not in raw  # BibTeX is kept out of the index
+
+
+def test_materials_own_index_keeps_the_pages_but_not_the_entries(site: Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = {d["location"]: d for d in index["docs"]}
-    deepcache = docs["papers/system/caching-technique/#deepcache-2024"]
-    assert deepcache["title"] == "DeepCache: Accelerating Diffusion Models for Free"
-    for fact in ("CVPR", "Xinyin Ma", "2312.00858"):
-        assert fact in deepcache["text"]
-    assert "@inproceedings" not in deepcache["text"]  # BibTeX is kept out of the index
+    assert "papers/system/caching-technique/" in docs
+    assert "contributing/" in docs and "about/" in docs
+    assert not [loc for loc in docs if loc.endswith("#deepcache-2024")]
+    on_paper_pages = " ".join(d["text"] for loc, d in docs.items() if loc.startswith("papers/"))
+    assert "Xinyin Ma" not in on_paper_pages
 
 
 def test_the_atom_feed_is_well_formed_and_newest_first(site: Path) -> None:

@@ -16,6 +16,7 @@ import functools
 import json
 import posixpath
 import re
+import urllib.parse
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -95,6 +96,7 @@ class EntryView:
     venue: dict[str, str]
     when: str
     arxiv: str | None
+    arxiv_path: str
     doi: str | None
     links: list[tuple[str, str]]
     note: str | None
@@ -124,6 +126,8 @@ class SectionPage:
 # One regular expression, not a per-character Python loop: it runs for every link of every
 # paper at every build (50,000 calls at 10,000 papers).
 _HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f]*", re.IGNORECASE)
+# arXiv ids ("2312.00858", "cs/0112017") need no quoting in a URL path; anything else is quoted.
+_URL_SAFE = re.compile(r"[A-Za-z0-9./-]+")
 
 
 def is_http_url(url: str | None) -> bool:
@@ -238,7 +242,11 @@ class _Context:
         return f"explore/#{paper.id}"
 
     def entry_html(self, paper: Paper) -> Markup:
-        """The entry's HTML, rendered once per build however many pages list the paper."""
+        """The entry's HTML, rendered once per build however many pages list the paper.
+
+        A macro call per paper: measured at 10,000 papers, about half the time of one
+        template loop over all papers split afterwards, and of an include per listing.
+        """
         html = self._html.get(paper.id)
         if html is None:
             html = self._html[paper.id] = Markup(
@@ -260,10 +268,14 @@ class _Context:
             for key, url in paper.links.items()
             if key not in LINK_LABELS and is_http_url(url)
         ]
+        arxiv_path = ""
+        if paper.arxiv:
+            arxiv_path = (paper.arxiv if _URL_SAFE.fullmatch(paper.arxiv)
+                          else urllib.parse.quote(paper.arxiv))
         return EntryView(
             id=paper.id, title=paper.title, authors=paper.authors, venue=venue, when=when,
-            arxiv=paper.arxiv, doi=paper.doi, links=links + extra, note=paper.note,
-            tags=paper.tags, bib=self.bib(paper),
+            arxiv=paper.arxiv, arxiv_path=arxiv_path, doi=paper.doi, links=links + extra,
+            note=paper.note, tags=paper.tags, bib=self.bib(paper),
         )
 
 
