@@ -223,7 +223,9 @@ def render_regions(catalog: Catalog, templates_dir: Path = TEMPLATES_DIR) -> dic
     out = {}
     for name in REGIONS:
         text = env.get_template(f"readme/{name}.md.j2").render(**context)
-        text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+        while "\n\n\n" in text:  # blank-line runs left by empty sections, squeezed to one
+            text = text.replace("\n\n\n", "\n\n")
+        text = text.strip("\n")
         out[name] = text + "\n"
     return out
 
