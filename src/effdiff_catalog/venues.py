@@ -91,7 +91,10 @@ class VenueRegistry:
         # One alternation of every pattern (named groups dropped): most URLs (arXiv,
         # OpenReview, GitHub) match none, and are turned away by a single search.
         unnamed = [re.sub(r"\(\?P<[a-z_]+>", "(?:", r.pattern) for _, r in self._url_res]
-        self._any_url = re.compile("|".join(f"(?:{p})" for p in unnamed)) if unnamed else None
+        combined = re.compile("|".join(f"(?:{p})" for p in unnamed)) if unnamed else None
+        # Patterns anchored at the start need only be tried there, not at every position.
+        anchored = all(p.startswith("^") for p in unnamed)
+        self._any_url = (combined.match if anchored else combined.search) if combined else None
 
     @classmethod
     def load(cls, path: Path) -> VenueRegistry:
@@ -123,7 +126,7 @@ class VenueRegistry:
     def from_url(self, url: str) -> list[tuple[Venue, int | None]]:
         """Venues (and years) that a paper URL identifies, from the registry's patterns."""
         hits: list[tuple[Venue, int | None]] = []
-        if self._any_url is None or not self._any_url.search(url):
+        if self._any_url is None or not self._any_url(url):
             return hits
         for key, regex in self._url_res:
             match = regex.search(url)
