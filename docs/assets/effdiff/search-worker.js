@@ -44,7 +44,8 @@ function words(text) {
   return fold(text).match(WORD) || [];
 }
 
-/* " word word word ": a query word w starts a word iff hay.indexOf(" " + w) >= 0. */
+/* " word word word ": a query word w starts a word iff hay.indexOf(" " + w) >= 0.
+ * (A single replace of the characters between words measured no faster in Chromium.) */
 function hay(text) {
   return " " + words(text).join(" ") + " ";
 }

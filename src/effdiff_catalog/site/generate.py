@@ -219,14 +219,21 @@ class _Context:
                 self.page_of_node[node.path] = sp
         self._bib: dict[str, str] = {}
         self._html: dict[str, Markup] = {}
+        self._venue_cache: dict[str, dict[str, str]] = {}
         self._entry_macro = env.get_template("entry.html.j2").module.entry  # type: ignore[attr-defined]
         self.paper_search = paper_search
 
     def venue(self, paper: Paper) -> dict[str, str]:
-        venue = self.venues.venues.get(paper.venue)
-        if venue is None:
-            return {"short": paper.venue, "name": paper.venue, "kind": "unknown"}
-        return {"short": venue.short, "name": venue.name, "kind": venue.kind}
+        """Short name, full name and kind of the paper's venue (one dict per venue: read-only)."""
+        shown = self._venue_cache.get(paper.venue)
+        if shown is None:
+            venue = self.venues.venues.get(paper.venue)
+            if venue is None:
+                shown = {"short": paper.venue, "name": paper.venue, "kind": "unknown"}
+            else:
+                shown = {"short": venue.short, "name": venue.name, "kind": venue.kind}
+            self._venue_cache[paper.venue] = shown
+        return shown
 
     def bib(self, paper: Paper) -> str:
         if paper.id not in self._bib:
