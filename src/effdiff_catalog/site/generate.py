@@ -3,7 +3,7 @@
 Layout: one page per top-level section (papers filed directly under it) and one per
 second-level section (its deeper sections become headings). Every paper is an entry with a
 permalink anchor equal to its id. This is the layout measured cheapest at 10,000 papers
-(see docs/about-site.md): no page per paper, a small explicit navigation.
+(see docs/site.md): no page per paper, a small explicit navigation.
 
 All record content is untrusted: templates autoescape it, and only http(s) links are
 emitted, whatever the record says.
