@@ -36,6 +36,11 @@ RootOption = Annotated[
 ]
 
 
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+]
+
+
 class DiagnosticFormat(StrEnum):
     text = "text"
     json = "json"
@@ -62,10 +67,7 @@ def main_callback(
 
 @app.command()
 def schema(
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write here instead of stdout."),
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Write the JSON Schema of a record file, generated from the pydantic models."""
     from .models import json_schema
@@ -335,9 +337,7 @@ def bib(
     ascii: Annotated[
         bool, typer.Option("--ascii", help="Write non-ASCII letters as TeX escapes ({\\\"u}).")
     ] = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
     split_sections: SplitOption = None,
 ) -> None:
     """Write BibTeX for the whole catalog or a filtered subset.
@@ -369,9 +369,7 @@ def csl(
     tag: TagFilter = None,
     ids: IdFilter = None,
     with_abstracts: AbstractsOption = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
     split_sections: SplitOption = None,
 ) -> None:
     """Write CSL-JSON (for Zotero and Pandoc) with the same filters and keys as `bib`."""
