@@ -190,11 +190,15 @@ def _entry(paper: Paper, venues: VenueRegistry) -> _Entry:
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(templates_dir: Path) -> jinja2.Environment:
-    """One environment per templates folder, so templates compile once per process."""
+def markdown_environment(templates_dir: Path) -> jinja2.Environment:
+    """Jinja for Markdown output (README, venue report), compiled once per folder.
+
+    No HTML autoescape: Markdown escaping is explicit, through the `md`, `cell` and `url`
+    filters (or done before the template, as for README entries).
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=False,  # Markdown, not HTML: escaping is done by the `md` filters
+        autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -202,12 +206,13 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters["md"] = escape_markdown
     env.filters["cell"] = escape_cell
+    env.filters["url"] = safe_url
     return env
 
 
 def render_regions(catalog: Catalog, templates_dir: Path = TEMPLATES_DIR) -> dict[str, str]:
     """The text of each generated region, ending with a newline."""
-    env = _environment(templates_dir)
+    env = markdown_environment(templates_dir)
     sections = _sections(catalog)
     frameworks = [
         {

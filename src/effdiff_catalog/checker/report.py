@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from ..readme import escape_markdown, safe_url
+from ..readme import markdown_environment
 from .apply import ApplyOutcome
 from .match import CheckResult
 from .run import CheckRun
@@ -44,20 +42,6 @@ def to_json(run: CheckRun, applied: Sequence[ApplyOutcome] | None = None) -> str
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def _environment(templates_dir: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=False,  # Markdown: escaping is explicit through |md and |url
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["md"] = escape_markdown
-    env.filters["url"] = safe_url
-    return env
-
-
 def to_markdown(
     run: CheckRun,
     applied: Sequence[ApplyOutcome] | None = None,
@@ -67,7 +51,7 @@ def to_markdown(
     def having(status: str) -> list[CheckResult]:
         return [r for r in run.results if r.status == status]
 
-    template = _environment(templates_dir).get_template("checker/venue-report.md.j2")
+    template = markdown_environment(templates_dir).get_template("checker/venue-report.md.j2")
     return template.render(
         summary=summary(run, applied),
         offline=run.offline,
