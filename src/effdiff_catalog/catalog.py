@@ -6,8 +6,11 @@ located `Diagnostic`. Records that failed to load are left out of `Catalog.recor
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,22 +141,63 @@ def schema_diagnostics(file: LoadedFile, error: ValidationError) -> list[Diagnos
     return out
 
 
-def load_records(
-    paths: Sequence[Path], *, display_root: Path | None = None
-) -> tuple[list[LoadedRecord], list[Diagnostic]]:
-    """Parse and schema-check every file; keep going past bad ones."""
-    entries: list[LoadedRecord] = []
-    diagnostics: list[Diagnostic] = []
-    validate = RECORD_ADAPTER.validate_python
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+
+
+def parse_files(
+    paths: Sequence[Path], display_root: Path | None = None
+) -> list[LoadedFile | Diagnostic]:
+    """Read and parse each file (no schema check): its data, or the located problem."""
+    out: list[LoadedFile | Diagnostic] = []
     for path in paths:
         display = _display(path, display_root)
         try:
-            file = read_record_file(path, display)
+            out.append(read_record_file(path, display))
         except RecordLoadError as exc:
-            diagnostics.append(exc.diagnostic)
-            continue
+            out.append(exc.diagnostic)
         except OSError as exc:
-            diagnostics.append(Diagnostic(display, 1, 1, "error", "io", str(exc)))
+            out.append(Diagnostic(display, 1, 1, "error", "io", str(exc)))
+    return out
+
+
+def _parse_in_parallel(
+    paths: Sequence[Path], display_root: Path | None, workers: int
+) -> list[LoadedFile | Diagnostic] | None:
+    """parse_files over `workers` forked processes, in order; None when not worth it.
+
+    Only the YAML parsing moves to the workers (it is most of the cost); the schema check
+    stays here. Forking is only safe in a single-threaded process, so anything else
+    (`mkdocs serve` runs a server thread) parses serially.
+    """
+    if workers < 2 or len(paths) < PARALLEL_MIN_FILES or threading.active_count() > 1:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    size = -(-len(paths) // (workers * 4))
+    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        parts = pool.map(parse_files, chunks, [display_root] * len(chunks))
+        return [item for part in parts for item in part]
+
+
+def load_records(
+    paths: Sequence[Path], *, display_root: Path | None = None, workers: int = 1
+) -> tuple[list[LoadedRecord], list[Diagnostic]]:
+    """Parse and schema-check every file; keep going past bad ones.
+
+    `workers` > 1 parses large catalogs in that many processes (same results, same order).
+    """
+    parsed = _parse_in_parallel(paths, display_root, workers) or parse_files(
+        paths, display_root
+    )
+    entries: list[LoadedRecord] = []
+    diagnostics: list[Diagnostic] = []
+    validate = RECORD_ADAPTER.validate_python
+    for file in parsed:
+        if isinstance(file, Diagnostic):
+            diagnostics.append(file)
             continue
         try:
             record = validate(file.data)
@@ -175,7 +219,7 @@ def _display(path: Path, root: Path | None) -> str:
 
 
 def load_catalog(
-    root: Path, *, only: Sequence[Path] | None = None
+    root: Path, *, only: Sequence[Path] | None = None, workers: int = 1
 ) -> tuple[Catalog, list[Diagnostic]]:
     """Load taxonomy, venues and records under `root`.
 
@@ -186,5 +230,5 @@ def load_catalog(
     taxonomy = Taxonomy.load(root / TAXONOMY_FILE)
     venues = VenueRegistry.load(root / VENUES_FILE)
     files = list(only) if only is not None else record_files(root / PAPERS_DIR)
-    entries, diagnostics = load_records(files, display_root=root)
+    entries, diagnostics = load_records(files, display_root=root, workers=workers)
     return Catalog(root, taxonomy, venues, entries), diagnostics

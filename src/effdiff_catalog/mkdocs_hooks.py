@@ -35,7 +35,8 @@ def catalog_root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = catalog_root(config)
-    catalog, diagnostics = load_catalog(root)
+    # Large catalogs are parsed on every core; mkdocs itself uses one.
+    catalog, diagnostics = load_catalog(root, workers=os.cpu_count() or 1)
     for diagnostic in diagnostics:
         # A warning, so `mkdocs build --strict` fails on a record that did not load.
         log.warning("record left out of the site: %s", diagnostic.text())
