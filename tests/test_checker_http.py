@@ -52,15 +52,19 @@ def test_rate_limiter_spaces_concurrent_tasks() -> None:
 
 def test_shared_limit_holds_across_tasks_on_the_wire() -> None:
     with StubServer() as stub:
-        async def main() -> None:
+        async def main() -> float:
             async with PoliteClient(dblp_config(stub, min_interval=0.1), UA) as client:
+                started = time.monotonic()
                 await asyncio.gather(*(get(client) for _ in range(5)))
+                return started
 
-        asyncio.run(main())
+        started = asyncio.run(main())
         times = [r.time for r in stub.requests("dblp")]
     assert len(times) == 5
-    # Client-side starts are exactly spaced; arrival times carry scheduling noise.
-    assert times[-1] - times[0] >= 0.36, times
+    # Five starts at most one per 0.1 s: the last cannot reach the server (same clock,
+    # same process) before 0.4 s have passed. Single arrival gaps carry connection-setup
+    # noise (the first request can arrive late), so they are not compared.
+    assert times[-1] - started >= 0.4 - 0.005, (started, times)
 
 
 def test_retry_after_header_is_honoured() -> None:
