@@ -39,7 +39,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .citekeys import assign_keys
+from .citekeys import assign_keys, export_keys
 from .models import Paper
 from .venues import Venue, VenueRegistry
 
@@ -411,13 +411,8 @@ def export(
     `keys` (id -> key, from `citekeys.assign_keys` over the whole catalog) fixes the
     keys of records that have none stored; without it they are computed among `records`.
     """
-    computed: set[str] = set()
-    if keys is None:
-        keys, computed_ids = assign_keys(records)
-        computed = set(computed_ids)
-    else:
-        computed = {r.id for r in records if not r.citation_key}
-    result = ExportResult("", {})
+    keys, key_warnings = export_keys(records, keys)
+    result = ExportResult("", {}, key_warnings)
     chunks: list[str] = []
     if header:
         chunks.append(
@@ -427,12 +422,7 @@ def export(
     seen: dict[str, str] = {}
     unconverted: set[str] = set()
     for record in records:
-        key = keys.get(record.id) or assign_keys([record])[0][record.id]
-        if record.id in computed:
-            result.warnings.append(
-                f"{record.id}: no citation_key stored; using computed {key!r} "
-                "(run 'effdiff keys' to store it)"
-            )
+        key = keys[record.id]
         if key.lower() in seen:
             result.warnings.append(
                 f"{record.id}: key {key!r} is also used by {seen[key.lower()]}; "

@@ -126,6 +126,29 @@ def assign_keys(papers: Sequence[Paper]) -> tuple[dict[str, str], list[str]]:
     return keys, computed
 
 
+def export_keys(
+    records: Sequence[Paper], keys: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """The key each exported record is cited by, and a warning per unstored key.
+
+    `keys` (id -> key, from `assign_keys` over the whole catalog) fixes the keys of
+    records that have none stored; without it they are computed among `records`.
+    """
+    if keys is None:
+        keys, _ = assign_keys(records)
+    resolved: dict[str, str] = {}
+    warnings: list[str] = []
+    for record in records:
+        key = keys.get(record.id) or assign_keys([record])[0][record.id]
+        resolved[record.id] = key
+        if not record.citation_key:
+            warnings.append(
+                f"{record.id}: no citation_key stored; using computed {key!r} "
+                "(run 'effdiff keys' to store it)"
+            )
+    return resolved, warnings
+
+
 def key_diagnostics(entries: Sequence[LoadedRecord]) -> list[Diagnostic]:
     """Duplicate keys (error, at each duplicate's key) and missing keys (warning)."""
     out: list[Diagnostic] = []

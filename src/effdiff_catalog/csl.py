@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bibtex import best_url
-from .citekeys import assign_keys
+from .citekeys import export_keys
 from .models import Paper
 from .venues import VenueRegistry
 
@@ -124,19 +124,11 @@ def export(
     with_abstract: bool = False,
 ) -> CslResult:
     """CSL-JSON items for `records`; keys as in `bibtex.export`."""
-    if keys is None:
-        keys, computed = assign_keys(records)
-        missing = set(computed)
-    else:
-        missing = {r.id for r in records if not r.citation_key}
+    keys, key_warnings = export_keys(records, keys)
     result = CslResult()
+    result.warnings.extend(key_warnings)
     for record in records:
-        key = keys.get(record.id) or assign_keys([record])[0][record.id]
-        if record.id in missing:
-            result.warnings.append(
-                f"{record.id}: no citation_key stored; using computed {key!r} "
-                "(run 'effdiff keys' to store it)"
-            )
+        key = keys[record.id]
         if not record.authors:
             result.warnings.append(f"{record.id}: no authors recorded")
         if record.venue not in venues:
