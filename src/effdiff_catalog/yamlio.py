@@ -8,6 +8,7 @@ vehicle of "billion laughs" bombs.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -236,10 +237,13 @@ def _safe_alias_scan(text: str) -> tuple[int, int] | None:
 def read_record_file(path: Path, display: str | None = None) -> LoadedFile:
     """Read and parse a record file; refuses to read more than the size limit."""
     name = display or str(path)
-    with path.open("rb") as handle:
-        raw = handle.read(MAX_RECORD_BYTES + 1)
+    # Unbuffered, and sized by fstat: a read(64 KiB + 1) per file allocates 64 KiB each time,
+    # which costs more than the read itself at 10,000 files.
+    with open(path, "rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        raw = handle.read(min(size, MAX_RECORD_BYTES) + 1)
         if len(raw) > MAX_RECORD_BYTES:
-            size = path.stat().st_size
+            size = max(size, len(raw))
             raise _error(
                 name, 1, 1, "file-too-large",
                 f"file is {size} bytes, over the limit of {MAX_RECORD_BYTES} bytes for one record",
