@@ -164,22 +164,27 @@ def parse_files(
 def _parse_in_parallel(
     paths: Sequence[Path], display_root: Path | None, workers: int
 ) -> list[LoadedFile | Diagnostic] | None:
-    """parse_files over `workers` forked processes, in order; None when not worth it.
+    """parse_files split over `workers` processes, in order; None when not worth it.
 
-    Only the YAML parsing moves to the workers (it is most of the cost); the schema check
-    stays here. Forking is only safe in a single-threaded process, so anything else
-    (`mkdocs serve` runs a server thread) parses serially.
+    The calling process parses the first share itself while `workers - 1` forked
+    processes parse the rest (an idle parent would waste a core). Only the YAML parsing
+    moves (it is most of the cost); the schema check stays here. Forking is only safe in a
+    single-threaded process, so anything else (`mkdocs serve` runs a server thread) parses
+    serially.
     """
     if workers < 2 or len(paths) < PARALLEL_MIN_FILES or threading.active_count() > 1:
         return None
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    size = -(-len(paths) // (workers * 4))
-    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    size = -(-len(paths) // workers)
+    shares = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = pool.map(parse_files, chunks, [display_root] * len(chunks))
-        return [item for part in parts for item in part]
+    with ProcessPoolExecutor(len(shares) - 1, mp_context=context) as pool:
+        others = [pool.submit(parse_files, share, display_root) for share in shares[1:]]
+        parsed = parse_files(shares[0], display_root)
+        for future in others:
+            parsed.extend(future.result())
+    return parsed
 
 
 def load_records(
