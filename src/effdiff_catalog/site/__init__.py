@@ -5,6 +5,18 @@ nothing of MkDocs: a thin hook (`effdiff_catalog.mkdocs_hooks`) hands its output
 build, so moving to another static site generator only means another thin hook.
 """
 
-from .generate import SiteAsset, SiteOutput, SitePage, build_site, section_pages
+from .generate import (
+    SiteAsset,
+    SiteOutput,
+    SitePage,
+    build_site,
+    iter_site,
+    section_pages,
+    site_nav,
+    site_paths,
+)
 
-__all__ = ["SiteAsset", "SiteOutput", "SitePage", "build_site", "section_pages"]
+__all__ = [
+    "SiteAsset", "SiteOutput", "SitePage", "build_site", "iter_site", "section_pages",
+    "site_nav", "site_paths",
+]

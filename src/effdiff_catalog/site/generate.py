@@ -18,7 +18,7 @@ import posixpath
 import re
 import urllib.parse
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -286,6 +286,29 @@ class _Context:
         )
 
 
+def site_nav(taxonomy: Taxonomy) -> list[Any]:
+    """The "Papers" part of the navigation (MkDocs' nav format): the taxonomy alone decides."""
+    nav: list[Any] = [f"{PAPERS_DIR}/index.md"]
+    for top in taxonomy.sections:
+        items: list[Any] = [f"{PAPERS_DIR}/{top.slug}/index.md"]
+        for child in top.children:
+            items.append({child.title: f"{PAPERS_DIR}/{top.slug}/{child.slug}.md"})
+        nav.append({top.title: items})
+    return nav
+
+
+def site_paths(taxonomy: Taxonomy, *, paper_search: bool = True) -> list[str]:
+    """Every path `iter_site` yields, in its order: known from the taxonomy alone, so a build
+    can list the files before the records are loaded (the hook's background build)."""
+    pages = [sp.path for sp in section_pages(taxonomy)]
+    pages += [f"{PAPERS_DIR}/index.md", "explore.md", "downloads.md", "frameworks.md",
+              "recent.md", "stats.md"]
+    assets = [CATALOG_JSON, BIBTEX_JSON, *([SEARCH_JSON] if paper_search else []),
+              f"{BIB_DIR}/all.bib", *(f"{BIB_DIR}/{top.slug}.bib" for top in taxonomy.sections),
+              FEED_PATH]
+    return pages + assets
+
+
 def build_site(
     catalog: Catalog,
     *,
@@ -301,6 +324,25 @@ def build_site(
     SEARCH_JSON and kept out of Material's own search index; without it, Material indexes
     every entry (the stock search, kept as the benchmark's point of comparison).
     """
+    out = SiteOutput(nav=site_nav(catalog.taxonomy))
+    for item in iter_site(catalog, bib_entry=bib_entry, site_url=site_url,
+                          recent_limit=recent_limit, templates_dir=templates_dir,
+                          paper_search=paper_search):
+        (out.pages if isinstance(item, SitePage) else out.assets).append(item)  # type: ignore[arg-type]
+    return out
+
+
+def iter_site(
+    catalog: Catalog,
+    *,
+    bib_entry: BibEntry | None = None,
+    site_url: str | None = None,
+    recent_limit: int = RECENT_LIMIT,
+    templates_dir: Path = TEMPLATES_DIR,
+    paper_search: bool = True,
+) -> Iterator[SitePage | SiteAsset]:
+    """`build_site`, one file at a time, in `site_paths` order: the section pages first
+    (a build needs them first), the data files last. Each is made only when asked for."""
     if bib_entry is None:
         from .. import bibtex
         from ..citekeys import assign_keys
@@ -314,7 +356,6 @@ def build_site(
     ctx = _Context(catalog, bib_entry, layout, env, paper_search)
     papers = sorted(catalog.papers(), key=_sort_key)
     frameworks = sorted(catalog.frameworks(), key=lambda f: f.title.lower())
-    out = SiteOutput()
 
     by_node: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
@@ -359,26 +400,75 @@ def build_site(
             exclude=paper_search,
             frameworks_link=posixpath.relpath("frameworks.md", posixpath.dirname(sp.path)),
         )
-        out.pages.append(SitePage(sp.path, sp.node.title, content))
+        yield SitePage(sp.path, sp.node.title, content)
 
-    # Papers overview and navigation.
+    # Papers overview.
     tops = [
         {"node": top, "count": count_under(top), "link": f"{top.slug}/index.md"}
         for top in catalog.taxonomy.sections
     ]
-    out.pages.append(SitePage(
+    yield SitePage(
         f"{PAPERS_DIR}/index.md", "Papers",
         env.get_template("papers_index.md.j2").render(tops=tops, total=len(papers)),
-    ))
-    nav: list[Any] = [f"{PAPERS_DIR}/index.md"]
-    for top in catalog.taxonomy.sections:
-        items: list[Any] = [f"{PAPERS_DIR}/{top.slug}/index.md"]
-        for child in top.children:
-            items.append({child.title: f"{PAPERS_DIR}/{top.slug}/{child.slug}.md"})
-        nav.append({top.title: items})
-    out.nav = nav
+    )
 
-    # Explore data, BibTeX data and downloads.
+    yield SitePage("explore.md", "Explore", env.get_template("explore.md.j2").render(
+        data=relative_url("explore.md", CATALOG_JSON),
+        bib=relative_url("explore.md", BIBTEX_JSON),
+        root=relative_url("explore.md", ""),
+        total=len(papers),
+    ))
+
+    # Downloads: all papers, and one file per top-level section (empty ones are not listed).
+    members = {
+        top.slug: [p for p in papers if any(catalog.taxonomy.is_under(c, top.path)
+                                            for c in p.categories)]
+        for top in catalog.taxonomy.sections
+    }
+    downloads = [{"title": "All papers", "path": f"{BIB_DIR}/all.bib", "count": len(papers)}]
+    downloads += [
+        {"title": top.title, "path": f"{BIB_DIR}/{top.slug}.bib",
+         "count": len(members[top.slug])}
+        for top in catalog.taxonomy.sections if members[top.slug]
+    ]
+    yield SitePage("downloads.md", "Downloads", env.get_template(
+        "downloads.md.j2").render(downloads=downloads, root=relative_url("downloads.md", "")))
+
+    # Frameworks.
+    by_id = catalog.by_id()
+    fw_rows = []
+    for fw in frameworks:
+        described = by_id.get(fw.paper_id) if fw.paper_id else None
+        fw_rows.append({
+            "title": fw.title, "info": fw.framework,
+            "links": [(LINK_LABELS.get(k, k.capitalize()), v)
+                      for k, v in fw.links.items() if is_http_url(v)],
+            "paper": (relative_url("frameworks.md", ctx.home(described))
+                      if isinstance(described, Paper) else None),
+            "note": fw.note,
+        })
+    yield SitePage("frameworks.md", "Frameworks", env.get_template(
+        "frameworks.md.j2").render(frameworks=fw_rows))
+
+    # Recently added (the Atom feed of the same papers comes with the data files).
+    recent = sorted(papers, key=lambda p: (p.added, p.id), reverse=True)[:recent_limit]
+    by_date: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
+    for paper in recent:
+        by_date[paper.added].append({
+            "paper": paper, "venue": ctx.venue(paper),
+            "link": relative_url("recent.md", ctx.home(paper)),
+        })
+    yield SitePage("recent.md", "Recently added", env.get_template(
+        "recent.md.j2").render(days=sorted(by_date.items(), reverse=True),
+                               feed=relative_url("recent.md", FEED_PATH)))
+
+    # Statistics.
+    yield SitePage("stats.md", "Statistics", env.get_template("stats.md.j2").render(
+        total=len(papers), frameworks=len(frameworks),
+        charts=_charts(papers, catalog, ctx, env, count_under),
+    ))
+
+    # Data files: Explore's table and BibTeX, the paper search index, downloads, feed.
     sections_meta = [
         {"path": node.path, "title": node.title, "depth": node.depth}
         for node in catalog.taxonomy.walk()
@@ -399,76 +489,26 @@ def build_site(
         {(paper.venue, ctx.venue(paper)["short"]) for paper in papers},
         key=lambda v: v[1].lower(),
     )
-    out.assets.append(SiteAsset(CATALOG_JSON, _json({
+    yield SiteAsset(CATALOG_JSON, _json({
         "sections": sections_meta,
         "venues": [{"key": k, "short": s} for k, s in venues_used],
         "papers": rows,
-    })))
-    out.assets.append(SiteAsset(BIBTEX_JSON, _json({p.id: ctx.bib(p) for p in papers})))
+    }))
+    yield SiteAsset(BIBTEX_JSON, _json({p.id: ctx.bib(p) for p in papers}))
     if paper_search:
-        out.assets.append(SiteAsset(SEARCH_JSON, search_index(papers, ctx)))
-    downloads = [{"title": "All papers", "path": f"{BIB_DIR}/all.bib", "count": len(papers)}]
-    out.assets.append(SiteAsset(f"{BIB_DIR}/all.bib", _bib_file(papers, ctx, "all papers")))
+        yield SiteAsset(SEARCH_JSON, search_index(papers, ctx))
+    yield SiteAsset(f"{BIB_DIR}/all.bib", _bib_file(papers, ctx, "all papers"))
     for top in catalog.taxonomy.sections:
-        members = [p for p in papers if any(catalog.taxonomy.is_under(c, top.path)
-                                            for c in p.categories)]
-        if members:
-            path = f"{BIB_DIR}/{top.slug}.bib"
-            out.assets.append(SiteAsset(path, _bib_file(members, ctx, top.title)))
-            downloads.append({"title": top.title, "path": path, "count": len(members)})
-
-    out.pages.append(SitePage("explore.md", "Explore", env.get_template("explore.md.j2").render(
-        data=relative_url("explore.md", CATALOG_JSON),
-        bib=relative_url("explore.md", BIBTEX_JSON),
-        root=relative_url("explore.md", ""),
-        total=len(papers),
-    )))
-    out.pages.append(SitePage("downloads.md", "Downloads", env.get_template(
-        "downloads.md.j2").render(downloads=downloads, root=relative_url("downloads.md", ""))))
-
-    # Frameworks.
-    by_id = catalog.by_id()
-    fw_rows = []
-    for fw in frameworks:
-        described = by_id.get(fw.paper_id) if fw.paper_id else None
-        fw_rows.append({
-            "title": fw.title, "info": fw.framework,
-            "links": [(LINK_LABELS.get(k, k.capitalize()), v)
-                      for k, v in fw.links.items() if is_http_url(v)],
-            "paper": (relative_url("frameworks.md", ctx.home(described))
-                      if isinstance(described, Paper) else None),
-            "note": fw.note,
-        })
-    out.pages.append(SitePage("frameworks.md", "Frameworks", env.get_template(
-        "frameworks.md.j2").render(frameworks=fw_rows)))
-
-    # Recently added and the Atom feed.
-    recent = sorted(papers, key=lambda p: (p.added, p.id), reverse=True)[:recent_limit]
-    by_date: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
-    for paper in recent:
-        by_date[paper.added].append({
-            "paper": paper, "venue": ctx.venue(paper),
-            "link": relative_url("recent.md", ctx.home(paper)),
-        })
-    out.pages.append(SitePage("recent.md", "Recently added", env.get_template(
-        "recent.md.j2").render(days=sorted(by_date.items(), reverse=True),
-                               feed=relative_url("recent.md", FEED_PATH))))
+        yield SiteAsset(f"{BIB_DIR}/{top.slug}.bib", _bib_file(members[top.slug], ctx, top.title))
     base = site_url.rstrip("/") + "/" if site_url and is_http_url(site_url) else None
-    out.assets.append(SiteAsset(FEED_PATH, env.get_template("feed.xml.j2").render(
+    yield SiteAsset(FEED_PATH, env.get_template("feed.xml.j2").render(
         base=base,
         updated=_atom_time(max((p.added for p in papers), default=dt.date(2024, 1, 1))),
         entries=[{
             "paper": p, "venue": ctx.venue(p), "updated": _atom_time(p.added),
             "link": (base + ctx.home(p)) if base else ctx.home(p),
         } for p in recent],
-    )))
-
-    # Statistics.
-    out.pages.append(SitePage("stats.md", "Statistics", env.get_template("stats.md.j2").render(
-        total=len(papers), frameworks=len(frameworks),
-        charts=_charts(papers, catalog, ctx, env, count_under),
-    )))
-    return out
+    ))
 
 
 def search_index(papers: Sequence[Paper], ctx: _Context) -> str:
