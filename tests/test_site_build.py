@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -20,8 +21,11 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site-catalog"
 
 
-def mkdocs_build(catalog: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EFFDIFF_CATALOG_ROOT": str(catalog), "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs_build(
+    catalog: Path, out: Path, *extra: str, background: str = "auto"
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "EFFDIFF_CATALOG_ROOT": str(catalog), "NO_MKDOCS_2_WARNING": "1",
+           "EFFDIFF_SITE_BACKGROUND": background}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(out),
          *extra],
@@ -167,7 +171,41 @@ def test_theme_fonts_are_off_and_nothing_is_loaded_from_a_cdn(site: Path) -> Non
                 assert not link.endswith((".js", ".css")), (page, link)
 
 
-def test_a_record_that_fails_to_load_fails_the_strict_build(tmp_path: Path) -> None:
+def _contents(site: Path) -> dict[str, bytes]:
+    out = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            # gzip headers carry a time stamp; compare what they hold.
+            out[str(path.relative_to(site))] = (gzip.decompress(data)
+                                                if path.suffix == ".gz" else data)
+    return out
+
+
+def test_generating_in_a_background_process_builds_the_same_site(
+    site: Path, tmp_path: Path
+) -> None:
+    """The fixture is small, so the default build generated in process; force the other way."""
+    result = mkdocs_build(FIXTURE, tmp_path / "out", "--strict", "--verbose",
+                          background="always")
+    assert result.returncode == 0, result.stderr
+    assert "in a background process" in result.stderr
+    built, expected = _contents(tmp_path / "out"), _contents(site)
+    assert built.keys() == expected.keys()
+    different = [name for name in expected if built[name] != expected[name]]
+    assert different == []
+
+
+def test_an_unknown_background_setting_is_refused(tmp_path: Path) -> None:
+    result = mkdocs_build(FIXTURE, tmp_path / "out", background="sometimes")
+    assert result.returncode != 0
+    assert "EFFDIFF_SITE_BACKGROUND='sometimes': expected auto, always or never" in result.stderr
+
+
+@pytest.mark.parametrize("background", ["never", "always"])
+def test_a_record_that_fails_to_load_fails_the_strict_build(
+    tmp_path: Path, background: str
+) -> None:
     catalog = tmp_path / "catalog"
     (catalog / "papers").mkdir(parents=True)
     for name in ("taxonomy.yaml", "venues.yaml"):
@@ -177,7 +215,7 @@ def test_a_record_that_fails_to_load_fails_the_strict_build(tmp_path: Path) -> N
         "links: {paper: 'javascript:alert(1)'}\ncategories: [system]\nadded: 2024-01-01\n",
         encoding="utf-8",
     )
-    result = mkdocs_build(catalog, tmp_path / "out", "--strict")
+    result = mkdocs_build(catalog, tmp_path / "out", "--strict", background=background)
     assert result.returncode != 0
     assert "record left out of the site" in result.stderr
     assert "url-scheme" in result.stderr
