@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ def in_background(root: Path) -> bool:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _close()
+    started = time.perf_counter()
     root = catalog_root(config)
     # `extra: {paper_search: false}` gives the stock Material search over every entry (the
     # benchmark builds that variant to compare against); templates read the same flag.
@@ -75,12 +77,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.debug("generating the site from %s in a background process", root)
         _state["background"] = BackgroundSite(root, site_url=site_url,
                                               paper_search=paper_search, workers=workers)
+        _state["waited"] = time.perf_counter() - started
     else:
         log.debug("generating the site from %s in process", root)
         catalog, diagnostics = load_catalog(root, workers=workers)
         _warn_left_out(d.text() for d in diagnostics)
         output = build_site(catalog, site_url=site_url, paper_search=paper_search)
         _state["content"] = {item.path: item.content for item in output.pages + output.assets}
+        log.info("effdiff: site generated in process in %.2f s", time.perf_counter() - started)
     config.nav = _expand_nav(config.nav, site_nav(taxonomy))
     return config
 
@@ -121,6 +125,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def _fetch(path: str) -> str:
     background: BackgroundSite = _state["background"]
+    started = time.perf_counter()
     try:
         if not _state.get("warned"):
             _state["warned"] = True
@@ -128,6 +133,8 @@ def _fetch(path: str) -> str:
         return background.get(path)
     except SiteGenerationError as exc:
         raise PluginError(str(exc)) from exc
+    finally:
+        _state["waited"] += time.perf_counter() - started
 
 
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
@@ -142,6 +149,9 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
             file = files.get_file_from_path(path)
             if file is not None and not file.is_documentation_page():
                 file.content_string = _fetch(path)
+        # What the background generation cost the build: starting it, and waiting for it.
+        log.info("effdiff: site generated in a background process; MkDocs waited %.2f s "
+                 "for it", _state["waited"])
         _close()
     return env
 
@@ -158,8 +168,8 @@ def _close() -> None:
     background: BackgroundSite | None = _state.pop("background", None)
     if background is not None:
         background.close()
-    _state.pop("warned", None)
-    _state.pop("content", None)
+    for key in ("warned", "content", "waited"):
+        _state.pop(key, None)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
