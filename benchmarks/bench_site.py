@@ -304,7 +304,7 @@ def main() -> None:
         if waits:
             print(f"  MkDocs waited for the background generation {statistics.median(waits):.2f} s"
                   f" (median; {min(waits):.2f} to {max(waits):.2f}) = "
-                  f"{statistics.median(waits) / floor_t:.1%} of the floor")
+                  f"{statistics.median(waits) / statistics.median(floor):.1%} of the median floor")
         print("  all rounds (floor / hook, s): " + "; ".join(
             f"{f:.2f} / {h:.2f}" for f, h in zip(floor, hooked, strict=True)))
         print(f"mkdocs build, stock search        {stock_t:8.2f} s   (paper_search: false; best of "
