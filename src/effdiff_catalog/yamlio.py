@@ -96,27 +96,8 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
         return key
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        """Like SafeConstructor's, minus merge keys, plus a duplicate-key error."""
-        mapping: dict[Any, Any] = {}
-        first: dict[Any, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _STR_TAG:
-                key = key_node.value
-            elif key_node.tag == _MERGE_TAG:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "merge keys (<<) are not allowed in records", key_node.start_mark
-                )
-            else:
-                key = self.construct_object(key_node, deep=deep)
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "a key must be a plain scalar", key_node.start_mark
-                    )
-            if key in mapping:
-                raise _DuplicateKey(str(key), key_node.start_mark, first[key].start_mark)
-            first[key] = key_node
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
+        """PyYAML's entry point for mappings under explicit tags (!!set): the same checks."""
+        return self._build_mapping(node)
 
 
 _STR_TAG = "tag:yaml.org,2002:str"

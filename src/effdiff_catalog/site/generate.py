@@ -328,7 +328,10 @@ def build_site(
     for item in iter_site(catalog, bib_entry=bib_entry, site_url=site_url,
                           recent_limit=recent_limit, templates_dir=templates_dir,
                           paper_search=paper_search):
-        (out.pages if isinstance(item, SitePage) else out.assets).append(item)  # type: ignore[arg-type]
+        if isinstance(item, SitePage):
+            out.pages.append(item)
+        else:
+            out.assets.append(item)
     return out
 
 
