@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from checker_world import synthetic  # noqa: E402
 from stub_api import StubServer  # noqa: E402
 
-from effdiff_catalog.catalog import load_catalog  # noqa: E402
 from effdiff_catalog.checker.config import default_config  # noqa: E402
 from effdiff_catalog.checker.run import check_papers, select_papers  # noqa: E402
+from effdiff_catalog.records.catalog import load_catalog  # noqa: E402
 
 LATENCY = 0.1
 

@@ -23,8 +23,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import make_catalog  # noqa: E402
 
-from effdiff_catalog.catalog import load_catalog, record_files  # noqa: E402
-from effdiff_catalog.validate import run_rules  # noqa: E402
+from effdiff_catalog.records.catalog import load_catalog, record_files  # noqa: E402
+from effdiff_catalog.records.validate import run_rules  # noqa: E402
 
 
 def best_of(repeat: int, work: Callable[[], object]) -> float:
@@ -57,7 +57,7 @@ def load_and_validate(root: Path) -> None:
 
 def readme_render(root: Path) -> Callable[[], object] | None:
     try:
-        from effdiff_catalog import readme
+        from effdiff_catalog.formats import readme
     except ImportError:
         return None
     catalog, _ = load_catalog(root)

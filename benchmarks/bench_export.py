@@ -20,11 +20,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import make_catalog  # noqa: E402
 
-from effdiff_catalog import bibtex, csl  # noqa: E402
-from effdiff_catalog.catalog import Catalog, load_catalog  # noqa: E402
-from effdiff_catalog.citekeys import assign_keys  # noqa: E402
-from effdiff_catalog.query import citable, select  # noqa: E402
-from effdiff_catalog.validate import validate_catalog  # noqa: E402
+from effdiff_catalog.formats import (
+    bibtex,
+    csl,  # noqa: E402
+)
+from effdiff_catalog.records.catalog import Catalog, load_catalog  # noqa: E402
+from effdiff_catalog.records.citekeys import assign_keys  # noqa: E402
+from effdiff_catalog.records.query import citable, select  # noqa: E402
+from effdiff_catalog.records.validate import validate_catalog  # noqa: E402
 
 TARGET = 0.25
 

@@ -39,7 +39,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import make_catalog  # noqa: E402
 
-from effdiff_catalog.catalog import load_catalog  # noqa: E402
+from effdiff_catalog.records.catalog import load_catalog  # noqa: E402
 from effdiff_catalog.site import build_site  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -55,7 +55,7 @@ def synth_record(index: int, rng: random.Random, categories: list[str]) -> str:
 
 def make_catalog(root: Path, n: int, seed: int = 1) -> Path:
     """Write a catalog of n synthetic papers under root (taxonomy and venues copied)."""
-    from effdiff_catalog.taxonomy import Taxonomy
+    from effdiff_catalog.records.taxonomy import Taxonomy
 
     root = Path(root)
     papers = root / "papers"

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from effdiff_catalog import bibtex
-from effdiff_catalog.bibimport import (
+from effdiff_catalog.cli import app
+from effdiff_catalog.formats import bibtex
+from effdiff_catalog.ingest.bibtex_input import (
     BibImportError,
     import_bib,
     import_bib_file,
@@ -21,11 +22,10 @@ from effdiff_catalog.bibimport import (
     parse_bib,
     split_authors,
 )
-from effdiff_catalog.catalog import load_catalog
-from effdiff_catalog.cli import app
-from effdiff_catalog.models import Paper
-from effdiff_catalog.query import citable, select
-from effdiff_catalog.venues import VenueRegistry
+from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.records.models import Paper
+from effdiff_catalog.records.query import citable, select
+from effdiff_catalog.records.venues import VenueRegistry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "catalog-mini"

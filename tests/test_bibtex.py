@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from pybtex.database import parse_string as pybtex_parse
 from typer.testing import CliRunner
 
-from effdiff_catalog import bibtex
-from effdiff_catalog.bibimport import latex_to_text
-from effdiff_catalog.catalog import Catalog, load_catalog
 from effdiff_catalog.cli import app
-from effdiff_catalog.models import Paper
-from effdiff_catalog.query import citable, select
-from effdiff_catalog.venues import VenueRegistry
+from effdiff_catalog.formats import bibtex
+from effdiff_catalog.ingest.bibtex_input import latex_to_text
+from effdiff_catalog.records.catalog import Catalog, load_catalog
+from effdiff_catalog.records.models import Paper
+from effdiff_catalog.records.query import citable, select
+from effdiff_catalog.records.venues import VenueRegistry
 
 MINI = Path(__file__).parent / "fixtures" / "catalog-mini"
 SPECIALS = "&%$#_{}~^\\"

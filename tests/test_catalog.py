@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from effdiff_catalog import catalog as catalog_module
-from effdiff_catalog.catalog import load_catalog, record_files
+from effdiff_catalog.records import catalog as catalog_module
+from effdiff_catalog.records.catalog import load_catalog, record_files
 from tests.conftest import GOOD_RECORD, CatalogBuilder
 
 

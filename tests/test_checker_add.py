@@ -10,8 +10,8 @@ import pytest
 from checker_world import build_catalog, stub_data, stub_env
 from stub_api import StubServer
 
-from effdiff_catalog.catalog import load_catalog
 from effdiff_catalog.checker.add import parse_arxiv_ref
+from effdiff_catalog.records.catalog import load_catalog
 
 
 def effdiff(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ from stub_api import StubServer
 
 from effdiff_catalog.checker.apply import apply_one
 from effdiff_catalog.checker.match import CheckResult
-from effdiff_catalog.venues import VenueRegistry
+from effdiff_catalog.records.venues import VenueRegistry
 
 N_RECORDS = 400
 

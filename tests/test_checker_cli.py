@@ -17,7 +17,7 @@ import pytest
 from checker_world import build_catalog, stub_data, stub_env
 from stub_api import StubServer
 
-from effdiff_catalog.catalog import load_catalog
+from effdiff_catalog.records.catalog import load_catalog
 
 UPDATES = {"deepcache-2023": ("cvpr", 2024), "attention-2017": ("neurips", 2017),
            "faster-sampler-2022": ("iclr", 2023)}

@@ -19,8 +19,8 @@ from effdiff_catalog.checker.match import (
 from effdiff_catalog.checker.sources.arxiv import ArxivEntry, parse_feed
 from effdiff_catalog.checker.sources.dblp import DblpHit, parse_search
 from effdiff_catalog.checker.sources.semanticscholar import S2Paper, parse_paper
-from effdiff_catalog.models import Paper, VenueCheckPin
-from effdiff_catalog.venues import VenueRegistry
+from effdiff_catalog.records.models import Paper, VenueCheckPin
+from effdiff_catalog.records.venues import VenueRegistry
 
 HERE = Path(__file__).parent
 API = HERE / "fixtures" / "api"

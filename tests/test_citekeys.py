@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from effdiff_catalog.catalog import load_catalog
-from effdiff_catalog.citekeys import (
+from effdiff_catalog.cli import app
+from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.records.citekeys import (
     assign_keys,
     base_key,
     key_diagnostics,
@@ -19,8 +20,7 @@ from effdiff_catalog.citekeys import (
     suffixes,
     taken_keys,
 )
-from effdiff_catalog.cli import app
-from effdiff_catalog.models import Paper
+from effdiff_catalog.records.models import Paper
 
 MINI = Path(__file__).parent / "fixtures" / "catalog-mini"
 
@@ -158,7 +158,7 @@ def test_keys_command_refuses_to_assign_while_a_record_is_broken(tmp_path: Path)
 
 
 def test_validate_reports_a_duplicate_key_as_an_error(tmp_path: Path):
-    from effdiff_catalog.validate import validate_catalog
+    from effdiff_catalog.records.validate import validate_catalog
 
     root = tmp_path / "cat"
     shutil.copytree(MINI, root)

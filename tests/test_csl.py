@@ -20,10 +20,10 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from typer.testing import CliRunner
 
-from effdiff_catalog import csl
-from effdiff_catalog.catalog import Catalog, load_catalog
 from effdiff_catalog.cli import app
-from effdiff_catalog.query import citable, select
+from effdiff_catalog.formats import csl
+from effdiff_catalog.records.catalog import Catalog, load_catalog
+from effdiff_catalog.records.query import citable, select
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "catalog-mini"

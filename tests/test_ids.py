@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from effdiff_catalog.ids import ascii_fold, make_record_id
+from effdiff_catalog.identity import ascii_fold, make_record_id
 
 
 @pytest.mark.parametrize(

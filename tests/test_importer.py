@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from effdiff_catalog.cli import app
-from effdiff_catalog.importer import (
+from effdiff_catalog.ingest.awesome_list import (
     BIB_DISAGREES,
     BIB_TRUNCATED,
     UNKNOWN_VENUE,
@@ -25,9 +25,9 @@ from effdiff_catalog.importer import (
     parse_awesome_list,
     read_first_seen,
 )
-from effdiff_catalog.models import Framework, Paper
-from effdiff_catalog.taxonomy import Taxonomy
-from effdiff_catalog.venues import VenueRegistry
+from effdiff_catalog.records.models import Framework, Paper
+from effdiff_catalog.records.taxonomy import Taxonomy
+from effdiff_catalog.records.venues import VenueRegistry
 
 REPO = Path(__file__).resolve().parents[1]
 UPSTREAM = Path(__file__).parent / "fixtures" / "upstream"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from effdiff_catalog import bibtex
-from effdiff_catalog.catalog import load_catalog
-from effdiff_catalog.citekeys import assign_keys
-from effdiff_catalog.query import citable, select
+from effdiff_catalog.formats import bibtex
+from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.records.citekeys import assign_keys
+from effdiff_catalog.records.query import citable, select
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "catalog-mini"

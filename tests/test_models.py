@@ -11,8 +11,8 @@ import yaml
 from typer.testing import CliRunner
 
 from effdiff_catalog.cli import app
-from effdiff_catalog.models import RECORD_ADAPTER, Framework, Paper, json_schema
-from effdiff_catalog.writer import SCHEMA_COMMENT, dump_record
+from effdiff_catalog.records.models import RECORD_ADAPTER, Framework, Paper, json_schema
+from effdiff_catalog.records.writer import SCHEMA_COMMENT, dump_record
 from tests.conftest import GOOD_RECORD, REPO
 
 

@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from effdiff_catalog.catalog import Catalog, load_catalog
-from effdiff_catalog.query import QueryError, citable, plan_export, select, uncitable_frameworks
+from effdiff_catalog.records.catalog import Catalog, load_catalog
+from effdiff_catalog.records.query import (
+    QueryError,
+    citable,
+    plan_export,
+    select,
+    uncitable_frameworks,
+)
 
 MINI = Path(__file__).parent / "fixtures" / "catalog-mini"
 

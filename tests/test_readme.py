@@ -11,17 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from effdiff_catalog.catalog import load_catalog
 from effdiff_catalog.cli import app
-from effdiff_catalog.importer import (
-    ListEntry,
-    apply_fixes,
-    build_records,
-    load_fixes,
-    parse_awesome_list,
-)
-from effdiff_catalog.models import Framework, FrameworkInfo, Links, Paper
-from effdiff_catalog.readme import (
+from effdiff_catalog.formats.readme import (
     ReadmeError,
     escape_markdown,
     github_anchor,
@@ -30,9 +21,18 @@ from effdiff_catalog.readme import (
     safe_url,
     splice,
 )
-from effdiff_catalog.taxonomy import Taxonomy
-from effdiff_catalog.venues import VenueRegistry
-from effdiff_catalog.writer import write_new_record
+from effdiff_catalog.ingest.awesome_list import (
+    ListEntry,
+    apply_fixes,
+    build_records,
+    load_fixes,
+    parse_awesome_list,
+)
+from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.records.models import Framework, FrameworkInfo, Links, Paper
+from effdiff_catalog.records.taxonomy import Taxonomy
+from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.records.writer import write_new_record
 
 REPO = Path(__file__).resolve().parents[1]
 UPSTREAM = Path(__file__).parent / "fixtures" / "upstream"

@@ -10,9 +10,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from effdiff_catalog.catalog import load_catalog
 from effdiff_catalog.cli import app
-from effdiff_catalog.scaffold import (
+from effdiff_catalog.ingest.scaffold import (
     NewPaper,
     ScaffoldError,
     clean_arxiv,
@@ -20,8 +19,9 @@ from effdiff_catalog.scaffold import (
     scaffold_paper,
     split_list,
 )
-from effdiff_catalog.validate import validate_catalog
-from effdiff_catalog.writer import SCHEMA_COMMENT
+from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.records.validate import validate_catalog
+from effdiff_catalog.records.writer import SCHEMA_COMMENT
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = REPO / "tests" / "fixtures" / "workflow-repo" / "base"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from effdiff_catalog.catalog import Catalog, load_catalog
-from effdiff_catalog.models import Links
+from effdiff_catalog.records.catalog import Catalog, load_catalog
+from effdiff_catalog.records.models import Links
+from effdiff_catalog.records.venues import VenueRegistry
 from effdiff_catalog.site import SiteOutput, build_site, section_pages
 from effdiff_catalog.site.generate import (
     SEARCH_JSON,
@@ -17,7 +18,6 @@ from effdiff_catalog.site.generate import (
     page_url,
     relative_url,
 )
-from effdiff_catalog.venues import VenueRegistry
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site-catalog"
 

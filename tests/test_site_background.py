@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from effdiff_catalog.catalog import load_catalog
+from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.records.taxonomy import Taxonomy
 from effdiff_catalog.site import background as background_module
 from effdiff_catalog.site import build_site, iter_site, site_paths
 from effdiff_catalog.site.background import BackgroundSite, SiteGenerationError
-from effdiff_catalog.taxonomy import Taxonomy
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site-catalog"
 

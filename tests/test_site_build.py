@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import bibtexparser
 import pytest
 
-from effdiff_catalog.catalog import load_catalog
+from effdiff_catalog.records.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site-catalog"

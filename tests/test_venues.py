@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from effdiff_catalog.venues import Venue, VenueRegistry
+from effdiff_catalog.records.venues import Venue, VenueRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY_PATH = ROOT / "venues.yaml"

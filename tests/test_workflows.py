@@ -276,7 +276,7 @@ def yaml_blocks(text: str) -> list[str]:
 
 def paper_paths() -> list[str]:
     """Taxonomy paths a record can use: the leaves, in survey order."""
-    from effdiff_catalog.taxonomy import Taxonomy
+    from effdiff_catalog.records.taxonomy import Taxonomy
 
     taxonomy = Taxonomy.load(ROOT / "taxonomy.yaml")
     return [node.path for node in taxonomy.walk() if not node.children]
@@ -288,7 +288,7 @@ def test_documented_rules_finds_headings_only() -> None:
 
 
 def test_contributing_documents_every_validator_rule_with_a_fix() -> None:
-    from effdiff_catalog.validate import RULES
+    from effdiff_catalog.records.validate import RULES
 
     text = CONTRIBUTING.read_text(encoding="utf-8")
     documented = documented_rules(text)
@@ -304,7 +304,7 @@ def test_contributing_documents_every_validator_rule_with_a_fix() -> None:
 
 
 def test_contributing_examples_are_valid_records(tmp_path: Path) -> None:
-    from effdiff_catalog.validate import validate_catalog
+    from effdiff_catalog.records.validate import validate_catalog
 
     blocks = yaml_blocks(CONTRIBUTING.read_text(encoding="utf-8"))
     records = [b for b in blocks if b.startswith("# yaml-language-server")]
@@ -319,7 +319,7 @@ def test_contributing_examples_are_valid_records(tmp_path: Path) -> None:
     # Paper and framework share the code link by design; nothing else may be reported.
     assert validate_catalog(root) == []
     paper = yaml.safe_load(records[0])
-    from effdiff_catalog.models import Paper
+    from effdiff_catalog.records.models import Paper
 
     fields = set(Paper.model_fields) - {"kind"}
     assert set(paper) == fields  # the full example shows every field

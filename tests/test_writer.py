@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from effdiff_catalog.writer import DELETE, atomic_write, edit_record_text, update_record_file
+from effdiff_catalog.records.writer import (
+    DELETE,
+    atomic_write,
+    edit_record_text,
+    update_record_file,
+)
 
 TEXT = """\
 # yaml-language-server: $schema=../schema/record.schema.json

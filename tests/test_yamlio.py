@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from effdiff_catalog.catalog import load_records
-from effdiff_catalog.yamlio import MAX_RECORD_BYTES, RecordLoadError, parse_record_bytes
+from effdiff_catalog.records.catalog import load_records
+from effdiff_catalog.records.yamlio import MAX_RECORD_BYTES, RecordLoadError, parse_record_bytes
 
 BILLION_LAUGHS = b"""\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -66,7 +66,7 @@ def test_every_bad_file_is_reported_and_good_files_still_load(tmp_path: Path) ->
 
 
 def test_oversized_file_is_not_read_whole(tmp_path: Path) -> None:
-    from effdiff_catalog.yamlio import read_record_file
+    from effdiff_catalog.records.yamlio import read_record_file
 
     path = tmp_path / "huge.yaml"
     path.write_bytes(b"note: " + b"x" * (MAX_RECORD_BYTES * 20))

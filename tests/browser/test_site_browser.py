@@ -11,8 +11,8 @@ import bibtexparser
 import pytest
 from siteserver import FIXTURE_CATALOG, Served, WatchedPage
 
-from effdiff_catalog.catalog import load_catalog
-from effdiff_catalog.citekeys import assign_keys
+from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.records.citekeys import assign_keys
 
 pytestmark = pytest.mark.browser
 

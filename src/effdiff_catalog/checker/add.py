@@ -17,17 +17,17 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..catalog import PAPERS_DIR, Catalog
-from ..ids import make_record_id
-from ..models import Links, Paper
-from ..writer import write_new_record
-from .cache import ResponseCache
-from .config import DEFAULT_CACHE_DIR, CheckerConfig
-from .http import PoliteClient
-from .match import Looked, decide, normalise_title
-from .run import Lookup
-from .sources.arxiv import ArxivEntry, ArxivSource
-from .sources.semanticscholar import S2Paper, SemanticScholarSource
+from effdiff_catalog.checker.cache import ResponseCache
+from effdiff_catalog.checker.config import DEFAULT_CACHE_DIR, CheckerConfig
+from effdiff_catalog.checker.http import PoliteClient
+from effdiff_catalog.checker.match import Looked, decide, normalise_title
+from effdiff_catalog.checker.run import Lookup
+from effdiff_catalog.checker.sources.arxiv import ArxivEntry, ArxivSource
+from effdiff_catalog.checker.sources.semanticscholar import S2Paper, SemanticScholarSource
+from effdiff_catalog.identity import make_record_id
+from effdiff_catalog.records.catalog import PAPERS_DIR, Catalog
+from effdiff_catalog.records.models import Links, Paper
+from effdiff_catalog.records.writer import write_new_record
 
 _REF_RE = re.compile(
     r"^(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|arxiv:)?"

@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..models import RECORD_ADAPTER, Paper
-from ..venues import VenueRegistry
-from ..writer import atomic_write, edit_record_text
-from ..yamlio import RecordLoadError, parse_record_bytes, read_record_file
-from .match import CheckResult
+from effdiff_catalog.checker.match import CheckResult
+from effdiff_catalog.records.models import RECORD_ADAPTER, Paper
+from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.records.writer import atomic_write, edit_record_text
+from effdiff_catalog.records.yamlio import RecordLoadError, parse_record_bytes, read_record_file
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import __version__
+from effdiff_catalog import __version__
 
 # Where API operators can read about the client; a fork sets EFFDIFF_PROJECT_URL to its own.
 PROJECT_URL = "https://github.com/AIoT-MLSys-Lab/Efficient-Diffusion-Model-Survey"

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from .config import SourceConfig
+from effdiff_catalog.checker.config import SourceConfig
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 

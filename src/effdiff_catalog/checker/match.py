@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from ..ids import ascii_fold
-from ..models import DOI_PATTERN, Paper
-from ..venues import Venue, VenueRegistry, normalise_venue_name
-from .sources.arxiv import ArxivEntry
-from .sources.dblp import DblpHit
-from .sources.semanticscholar import S2Paper
+from effdiff_catalog.checker.sources.arxiv import ArxivEntry
+from effdiff_catalog.checker.sources.dblp import DblpHit
+from effdiff_catalog.checker.sources.semanticscholar import S2Paper
+from effdiff_catalog.identity import ascii_fold
+from effdiff_catalog.records.models import DOI_PATTERN, Paper
+from effdiff_catalog.records.venues import Venue, VenueRegistry, normalise_venue_name
 
 Status = Literal["update", "review", "conflict", "unknown", "pinned"]
 

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..readme import markdown_environment
-from .apply import ApplyOutcome
-from .match import CheckResult
-from .run import CheckRun
+from effdiff_catalog.checker.apply import ApplyOutcome
+from effdiff_catalog.checker.match import CheckResult
+from effdiff_catalog.checker.run import CheckRun
+from effdiff_catalog.formats.readme import markdown_environment
+from effdiff_catalog.resources import package_path
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
+TEMPLATES_DIR = package_path("templates")
 STATUSES = ("update", "review", "conflict", "unknown", "pinned")
 
 

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog
-from ..models import Paper
-from ..venues import VenueRegistry
-from .cache import ResponseCache
-from .config import DEFAULT_CACHE_DIR, CheckerConfig
-from .http import PoliteClient, SourceStats
-from .match import CheckResult, Looked, decide, from_semanticscholar
-from .sources import BatchResult, Source
-from .sources.arxiv import ArxivSource
-from .sources.dblp import DblpSource
-from .sources.semanticscholar import SemanticScholarSource
+from effdiff_catalog.checker.cache import ResponseCache
+from effdiff_catalog.checker.config import DEFAULT_CACHE_DIR, CheckerConfig
+from effdiff_catalog.checker.http import PoliteClient, SourceStats
+from effdiff_catalog.checker.match import CheckResult, Looked, decide, from_semanticscholar
+from effdiff_catalog.checker.sources import BatchResult, Source
+from effdiff_catalog.checker.sources.arxiv import ArxivSource
+from effdiff_catalog.checker.sources.dblp import DblpSource
+from effdiff_catalog.checker.sources.semanticscholar import SemanticScholarSource
+from effdiff_catalog.records.catalog import Catalog
+from effdiff_catalog.records.models import Paper
+from effdiff_catalog.records.venues import VenueRegistry
 
 Progress = Callable[[int, int], None]
 
@@ -111,19 +111,19 @@ class Lookup:
 
 
 def _decode_arxiv(value: Any) -> Any:
-    from .sources.arxiv import ArxivEntry
+    from effdiff_catalog.checker.sources.arxiv import ArxivEntry
 
     return None if value is None else ArxivEntry(**value)
 
 
 def _decode_s2(value: Any) -> Any:
-    from .sources.semanticscholar import S2Paper
+    from effdiff_catalog.checker.sources.semanticscholar import S2Paper
 
     return None if value is None else S2Paper(**value)
 
 
 def _decode_dblp(value: Any) -> Any:
-    from .sources.dblp import DblpHit
+    from effdiff_catalog.checker.sources.dblp import DblpHit
 
     return [DblpHit(**hit) for hit in value]
 

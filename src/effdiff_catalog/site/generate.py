@@ -26,13 +26,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..catalog import Catalog
-from ..models import Paper
-from ..taxonomy import Node, Taxonomy
-from ..venues import VenueRegistry
-from .charts import BarChart, bar_chart
+from effdiff_catalog.records.catalog import Catalog
+from effdiff_catalog.records.models import Paper
+from effdiff_catalog.records.taxonomy import Node, Taxonomy
+from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.resources import package_path
+from effdiff_catalog.site.charts import BarChart, bar_chart
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates" / "site"
+TEMPLATES_DIR = package_path("templates", "site")
 PAPERS_DIR = "papers"
 ASSETS_DIR = "assets/effdiff"
 CATALOG_JSON = f"{ASSETS_DIR}/catalog.json"
@@ -347,8 +348,8 @@ def iter_site(
     """`build_site`, one file at a time, in `site_paths` order: the section pages first
     (a build needs them first), the data files last. Each is made only when asked for."""
     if bib_entry is None:
-        from .. import bibtex
-        from ..citekeys import assign_keys
+        from effdiff_catalog.formats import bibtex
+        from effdiff_catalog.records.citekeys import assign_keys
 
         venues = catalog.venues
         # Keys over the whole catalog, so a paper has the same key on every page and file.

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ...ids import ascii_fold
-from ..http import FetchError, PoliteClient
-from . import BatchResult, MalformedResponse
+from effdiff_catalog.checker.http import FetchError, PoliteClient
+from effdiff_catalog.checker.sources import BatchResult, MalformedResponse
+from effdiff_catalog.identity import ascii_fold
 
 HITS = 5
 _HOMONYM = re.compile(r"\s+\d{4}$")

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..http import FetchError, PoliteClient
-from . import BatchResult, MalformedResponse
+from effdiff_catalog.checker.http import FetchError, PoliteClient
+from effdiff_catalog.checker.sources import BatchResult, MalformedResponse
 
 MAX_BATCH = 500
 FIELDS = (

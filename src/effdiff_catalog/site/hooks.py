@@ -27,7 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from effdiff_catalog.catalog import (
+from effdiff_catalog.records.catalog import (
     PAPERS_DIR,
     PARALLEL_MIN_FILES,
     TAXONOMY_FILE,
@@ -35,9 +35,10 @@ from effdiff_catalog.catalog import (
     load_catalog,
     record_files,
 )
+from effdiff_catalog.records.taxonomy import Taxonomy
+from effdiff_catalog.resources import package_path
 from effdiff_catalog.site import build_site, site_nav, site_paths
 from effdiff_catalog.site.background import BackgroundSite, SiteGenerationError, can_fork
-from effdiff_catalog.taxonomy import Taxonomy
 
 log = logging.getLogger("mkdocs.plugins.effdiff")
 NAV_PLACEHOLDER = "papers/index.md"
@@ -174,7 +175,7 @@ def _close() -> None:
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     root: Path = _state["root"]
-    templates = Path(__file__).resolve().parents[2] / "templates" / "site"
+    templates = package_path("templates", "site")
     for path in (root / PAPERS_DIR, root / TAXONOMY_FILE, root / VENUES_FILE, templates):
         if path.exists():
             server.watch(str(path))

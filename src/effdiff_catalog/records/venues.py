@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .models import SLUG_PATTERN
-from .yamlio import load_data_file
+from effdiff_catalog.records.models import SLUG_PATTERN
+from effdiff_catalog.records.yamlio import load_data_file
 
 VenueKind = Literal["conference", "journal", "workshop", "preprint"]
 Cadence = Literal["annual", "even-years", "odd-years", "continuous", "irregular"]

@@ -28,14 +28,14 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from .catalog import PAPERS_DIR, load_catalog, record_files
-from .citekeys import assign_keys, make_key
-from .diagnostics import did_you_mean
-from .ids import ascii_fold, make_record_id
-from .models import RECORD_ADAPTER, Paper
-from .venues import Venue, VenueRegistry
-from .writer import atomic_write, edit_record_text, write_new_record
-from .yamlio import parse_record_bytes
+from effdiff_catalog.identity import ascii_fold, make_record_id
+from effdiff_catalog.records.catalog import PAPERS_DIR, load_catalog, record_files
+from effdiff_catalog.records.citekeys import assign_keys, make_key
+from effdiff_catalog.records.diagnostics import did_you_mean
+from effdiff_catalog.records.models import RECORD_ADAPTER, Paper
+from effdiff_catalog.records.venues import Venue, VenueRegistry
+from effdiff_catalog.records.writer import atomic_write, edit_record_text, write_new_record
+from effdiff_catalog.records.yamlio import parse_record_bytes
 
 Action = Literal["added", "updated", "unchanged", "duplicate", "unmapped-venue", "invalid"]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic
+from effdiff_catalog.records.diagnostics import Diagnostic
 
 MAX_RECORD_BYTES = 64 * 1024
 MAX_NESTING = 32

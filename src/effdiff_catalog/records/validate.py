@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .catalog import Catalog, LoadedRecord, load_catalog
-from .diagnostics import Diagnostic, Severity, did_you_mean
-from .models import Framework, Paper
+from effdiff_catalog.records.catalog import Catalog, LoadedRecord, load_catalog
+from effdiff_catalog.records.diagnostics import Diagnostic, Severity, did_you_mean
+from effdiff_catalog.records.models import Framework, Paper
 
 
 @dataclass(frozen=True)
@@ -371,7 +371,7 @@ def check_duplicate_code_urls(catalog: Catalog) -> Iterable[Diagnostic]:
 
 def check_citation_keys(catalog: Catalog) -> Iterable[Diagnostic]:
     try:
-        from .citekeys import key_diagnostics
+        from effdiff_catalog.records.citekeys import key_diagnostics
     except ImportError:  # the citation module is optional for the core
         return []
     return key_diagnostics(catalog.entries)

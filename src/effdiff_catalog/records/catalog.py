@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .diagnostics import Diagnostic, did_you_mean
-from .models import RECORD_ADAPTER, Framework, Paper, known_keys
-from .taxonomy import Taxonomy
-from .venues import VenueRegistry
-from .yamlio import LoadedFile, RecordLoadError, read_record_file
+from effdiff_catalog.records.diagnostics import Diagnostic, did_you_mean
+from effdiff_catalog.records.models import RECORD_ADAPTER, Framework, Paper, known_keys
+from effdiff_catalog.records.taxonomy import Taxonomy
+from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.records.yamlio import LoadedFile, RecordLoadError, read_record_file
 
 PAPERS_DIR = "papers"
 TAXONOMY_FILE = "taxonomy.yaml"
@@ -117,11 +117,11 @@ def schema_diagnostics(file: LoadedFile, error: ValidationError) -> list[Diagnos
         if kind == "extra_forbidden":
             parent = loc[:-1]
             if parent == ["links"]:
-                from .models import Links
+                from effdiff_catalog.records.models import Links
 
                 choices: set[str] = set(Links.model_fields)
             elif parent == ["framework"]:
-                from .models import FrameworkInfo
+                from effdiff_catalog.records.models import FrameworkInfo
 
                 choices = set(FrameworkInfo.model_fields)
             else:

@@ -23,10 +23,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bibtex import best_url
-from .citekeys import export_keys
-from .models import Paper
-from .venues import VenueRegistry
+from effdiff_catalog.formats.bibtex import best_url
+from effdiff_catalog.records.citekeys import export_keys
+from effdiff_catalog.records.models import Paper
+from effdiff_catalog.records.venues import VenueRegistry
 
 
 @dataclass

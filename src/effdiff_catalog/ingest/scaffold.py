@@ -17,14 +17,20 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .catalog import PAPERS_DIR, Catalog, LoadedRecord, load_catalog, record_files
-from .diagnostics import Diagnostic, did_you_mean
-from .ids import make_record_id
-from .models import Links, Paper
-from .taxonomy import Taxonomy
-from .venues import VenueRegistry
-from .writer import dump_record, write_new_record
-from .yamlio import RecordLoadError, parse_record_bytes
+from effdiff_catalog.identity import make_record_id
+from effdiff_catalog.records.catalog import (
+    PAPERS_DIR,
+    Catalog,
+    LoadedRecord,
+    load_catalog,
+    record_files,
+)
+from effdiff_catalog.records.diagnostics import Diagnostic, did_you_mean
+from effdiff_catalog.records.models import Links, Paper
+from effdiff_catalog.records.taxonomy import Taxonomy
+from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.records.writer import dump_record, write_new_record
+from effdiff_catalog.records.yamlio import RecordLoadError, parse_record_bytes
 
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv:\s*|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)",
                            re.IGNORECASE)
@@ -190,7 +196,7 @@ def _pydantic_problem(err: object) -> str:
 
 def check_new_record(paper: Paper, catalog: Catalog) -> tuple[str, list[Diagnostic]]:
     """The file text, and what the validator says of it next to the whole catalog."""
-    from .validate import run_rules
+    from effdiff_catalog.records.validate import run_rules
 
     display = f"{PAPERS_DIR}/{paper.id}.yaml"
     text = dump_record(paper)
@@ -231,7 +237,7 @@ def scaffold_paper(root: Path, new: NewPaper, *, write: bool = True) -> Scaffold
 
 def new_citation_key(paper: Paper, catalog: Catalog) -> str:
     """A BibTeX key that takes neither a stored key nor one computed for another record."""
-    from .citekeys import assign_keys, make_key, taken_keys
+    from effdiff_catalog.records.citekeys import assign_keys, make_key, taken_keys
 
     existing, _ = assign_keys(catalog.papers())
     return make_key(paper, taken_keys(existing.values()))

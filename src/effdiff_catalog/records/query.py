@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import Catalog
-from .diagnostics import did_you_mean
-from .models import Framework, Paper
+from effdiff_catalog.records.catalog import Catalog
+from effdiff_catalog.records.diagnostics import did_you_mean
+from effdiff_catalog.records.models import Framework, Paper
 
 Record = Paper | Framework
 
@@ -194,8 +194,8 @@ def plan_export(
     `split_sections`, the sets are 'all' and one per top-level section, filters ignored.
     Raises `QueryError` for unknown filter values.
     """
-    from .catalog import load_catalog
-    from .citekeys import assign_keys
+    from effdiff_catalog.records.catalog import load_catalog
+    from effdiff_catalog.records.citekeys import assign_keys
 
     catalog, diagnostics = load_catalog(root)
     notes: list[str] = []

@@ -26,12 +26,13 @@ from typing import Any
 
 import jinja2
 
-from .catalog import Catalog
-from .models import Framework, Links, Paper
-from .taxonomy import Node
-from .venues import VenueRegistry
+from effdiff_catalog.records.catalog import Catalog
+from effdiff_catalog.records.models import Framework, Links, Paper
+from effdiff_catalog.records.taxonomy import Node
+from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.resources import package_path
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = package_path("templates")
 README_FILE = "README.md"
 REGIONS = ("toc", "papers")
 BEGIN = "<!-- BEGIN GENERATED: {name} -->"

@@ -28,10 +28,10 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from .ids import make_record_id
-from .models import ARXIV_PATTERN, Framework, FrameworkInfo, Links, Paper
-from .taxonomy import Taxonomy
-from .venues import Venue, VenueRegistry
+from effdiff_catalog.identity import make_record_id
+from effdiff_catalog.records.models import ARXIV_PATTERN, Framework, FrameworkInfo, Links, Paper
+from effdiff_catalog.records.taxonomy import Taxonomy
+from effdiff_catalog.records.venues import Venue, VenueRegistry
 
 Severity = Literal["error", "warning"]
 
@@ -660,7 +660,7 @@ class Fix:
 
 def load_fixes(path: Path) -> list[Fix]:
     """Read a fixes file: `fixes:` a list of {entry|record, set, reason}."""
-    from .yamlio import load_data_file
+    from effdiff_catalog.records.yamlio import load_data_file
 
     raw = load_data_file(Path(path))
     items = raw.get("fixes") if isinstance(raw, dict) else None
@@ -682,7 +682,7 @@ def load_fixes(path: Path) -> list[Fix]:
 def apply_fixes(built: BuildResult, fixes: Sequence[Fix], venues: VenueRegistry) -> None:
     """Apply reviewed fixes to built records, in place. A fix that names no record, or
     that makes a record invalid, is an error: the fixes file is out of date."""
-    from .models import RECORD_ADAPTER
+    from effdiff_catalog.records.models import RECORD_ADAPTER
 
     for fix in fixes:
         if fix.record is not None:

@@ -39,9 +39,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .citekeys import assign_keys, export_keys
-from .models import Paper
-from .venues import Venue, VenueRegistry
+from effdiff_catalog.records.citekeys import assign_keys, export_keys
+from effdiff_catalog.records.models import Paper
+from effdiff_catalog.records.venues import Venue, VenueRegistry
 
 TEX_SPECIALS: dict[str, str] = {
     "\\": r"\textbackslash{}",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import SLUG_PATTERN
-from .yamlio import load_data_file
+from effdiff_catalog.records.models import SLUG_PATTERN
+from effdiff_catalog.records.yamlio import load_data_file
 
 
 class Node(BaseModel):

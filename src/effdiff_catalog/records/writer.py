@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .models import KEY_ORDER, Framework, Paper
+from effdiff_catalog.records.models import KEY_ORDER, Framework, Paper
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/record.schema.json"
 

@@ -30,10 +30,10 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from itertools import count, product
 from string import ascii_lowercase
 
-from .catalog import LoadedRecord
-from .diagnostics import Diagnostic
-from .ids import STOPWORDS, ascii_fold
-from .models import Paper
+from effdiff_catalog.identity import STOPWORDS, ascii_fold
+from effdiff_catalog.records.catalog import LoadedRecord
+from effdiff_catalog.records.diagnostics import Diagnostic
+from effdiff_catalog.records.models import Paper
 
 FALLBACK_SURNAME = "anon"
 

@@ -1,0 +1,285 @@
+"""Commands that create records: import, import-bib, new."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from effdiff_catalog.cli.app import RootOption, app
+
+
+@app.command("import")
+def import_list(
+    source: Annotated[
+        Path, typer.Argument(help="An awesome-list README in the survey's format.", exists=True,
+                             dir_okay=False)
+    ],
+    root: RootOption = Path("."),
+    bib: Annotated[
+        Path | None,
+        typer.Option("--bib", help="Real BibTeX entries: authors, DOI and arXiv id of matches.",
+                     exists=True, dir_okay=False),
+    ] = None,
+    first_seen: Annotated[
+        Path | None,
+        typer.Option("--first-seen", help="TSV of idx and first_seen date: sets `added`.",
+                     exists=True, dir_okay=False),
+    ] = None,
+    fixes: Annotated[
+        Path | None,
+        typer.Option("--fixes", help="Reviewed fixes to apply to the imported records (YAML).",
+                     exists=True, dir_okay=False),
+    ] = None,
+    added: Annotated[
+        str | None,
+        typer.Option("--added", help="`added` date (YYYY-MM-DD) of entries not in --first-seen "
+                     "(default: today)."),
+    ] = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Overwrite record files that already exist.")
+    ] = False,
+    allow_unparsed: Annotated[
+        bool,
+        typer.Option("--allow-unparsed", help="Exit 0 even if some lines were not understood."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would be written; write nothing.")
+    ] = False,
+) -> None:
+    """Create records from an awesome-list README (one file per paper or framework).
+
+    Ids come from titles and years, so importing the same list again finds the same files:
+    they are skipped (reported) unless --update. Every line of the list that is not
+    understood is reported as FILE:LINE, and the command exits 1 if there is one (unless
+    --allow-unparsed).
+    """
+    import datetime as dt
+
+    from effdiff_catalog.ingest.awesome_list import UNPARSED, import_file
+    from effdiff_catalog.records.catalog import PAPERS_DIR, TAXONOMY_FILE, VENUES_FILE
+    from effdiff_catalog.records.taxonomy import Taxonomy
+    from effdiff_catalog.records.venues import VenueRegistry
+    from effdiff_catalog.records.writer import atomic_write, dump_record
+
+    try:
+        default_added = dt.date.fromisoformat(added) if added else None
+    except ValueError as exc:
+        typer.echo(f"error: --added {added!r} is not a YYYY-MM-DD date", err=True)
+        raise typer.Exit(2) from exc
+    papers_dir = root / PAPERS_DIR
+    try:
+        result, built = import_file(
+            source, Taxonomy.load(root / TAXONOMY_FILE), VenueRegistry.load(root / VENUES_FILE),
+            bib_path=bib, first_seen_path=first_seen, fixes_path=fixes, today=default_added,
+        )
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    for problem in sorted(result.problems + built.problems, key=lambda p: p.line):
+        typer.echo(problem.render(str(bib if problem.line == 0 else source)), err=True)
+    written = skipped = 0
+    if not dry_run:
+        papers_dir.mkdir(exist_ok=True)
+    for record in built.records:
+        path = papers_dir / f"{record.id}.yaml"
+        if path.exists() and not update:
+            skipped += 1
+            typer.echo(f"skipped {path}: exists (use --update to overwrite)", err=True)
+            continue
+        if not dry_run:
+            atomic_write(path, dump_record(record))
+        written += 1
+        typer.echo(f"{'would write' if dry_run else 'wrote'} {path}")
+    unparsed = [p for p in result.problems + built.problems if p.rule == UNPARSED]
+    typer.echo(
+        f"{len(result.entries)} entries, {len(result.frameworks)} frameworks -> "
+        f"{len(built.records)} records ({written} written, {skipped} skipped); "
+        f"{len(unparsed)} line(s) not understood",
+        err=True,
+    )
+    raise typer.Exit(1 if unparsed and not allow_unparsed else 0)
+
+
+
+@app.command("import-bib")
+def import_bib(
+    bib_file: Annotated[Path, typer.Argument(help="The .bib file.", exists=True, dir_okay=False)],
+    category: Annotated[
+        str, typer.Option("--category", help="Taxonomy path for the new records.")
+    ],
+    root: RootOption = Path("."),
+    update: Annotated[
+        bool, typer.Option("--update", help="Update papers already in the catalog.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+    ] = False,
+) -> None:
+    """Turn BibTeX entries into records: venues mapped through the registry's aliases.
+
+    Reports entries it could not map and papers already in the catalog (not added;
+    with --update they are updated in place). Exits 1 if an entry was left out.
+    """
+    from effdiff_catalog.ingest.bibtex_input import BibImportError, import_bib_file, summarize
+
+    try:
+        report = import_bib_file(bib_file, root, category, update=update, dry_run=dry_run)
+    except BibImportError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    for message in report.parse_errors:
+        typer.echo(f"{bib_file}: {message}", err=True)
+    for outcome in report.outcomes:
+        where = f" -> {outcome.path}" if outcome.path else ""
+        typer.echo(f"{outcome.action}: {outcome.source_key}{where}: {outcome.message}")
+    prefix = "dry run, nothing written: " if dry_run else ""
+    typer.echo(prefix + summarize(report), err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+
+def _prompt_optional(text: str, current: str | None) -> str | None:
+    if current:
+        return current
+    answer = typer.prompt(f"{text} (optional, Enter to skip)", default="", show_default=False)
+    return str(answer).strip() or None
+
+
+def _prompt_venue(root: Path) -> str:
+    from effdiff_catalog.ingest.scaffold import ScaffoldError, resolve_venue, venue_choices
+    from effdiff_catalog.records.catalog import VENUES_FILE
+    from effdiff_catalog.records.venues import VenueRegistry
+
+    venues = VenueRegistry.load(root / VENUES_FILE)
+    typer.echo("Venues (key: name):")
+    for key, name in venue_choices(venues):
+        typer.echo(f"  {key}: {name}")
+    while True:
+        answer = str(typer.prompt("Venue (a key above, or a name such as NeurIPS)")).strip()
+        try:
+            return resolve_venue(answer, venues)
+        except ScaffoldError as exc:
+            typer.echo("; ".join(exc.problems), err=True)
+
+
+def _prompt_categories(root: Path) -> list[str]:
+    from effdiff_catalog.ingest.scaffold import ScaffoldError, category_choices, resolve_categories
+    from effdiff_catalog.records.catalog import TAXONOMY_FILE
+    from effdiff_catalog.records.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy.load(root / TAXONOMY_FILE)
+    choices = category_choices(taxonomy)
+    typer.echo("Categories:")
+    for number, (path, title) in enumerate(choices, 1):
+        typer.echo(f"  {number:2d}. {title}  [{path}]")
+    while True:
+        answer = str(typer.prompt("Categories (numbers or paths, comma-separated)"))
+        picked = []
+        for part in (p.strip() for p in answer.split(",")):
+            if part.isdigit() and 1 <= int(part) <= len(choices):
+                picked.append(choices[int(part) - 1][0])
+            elif part:
+                picked.append(part)
+        try:
+            return resolve_categories(picked, taxonomy)
+        except ScaffoldError as exc:
+            typer.echo("; ".join(exc.problems), err=True)
+
+
+@app.command()
+def new(
+    root: RootOption = Path("."),
+    title: Annotated[str | None, typer.Option(help="Title as published.")] = None,
+    authors: Annotated[
+        list[str] | None,
+        typer.Option("--authors", "--author", help="Authors in order; repeat or separate by ';'."),
+    ] = None,
+    venue: Annotated[
+        str | None, typer.Option(help="Venue key of venues.yaml or a name (NeurIPS); 'arxiv'.")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year of the venue or preprint.")] = None,
+    month: Annotated[int | None, typer.Option(min=1, max=12, help="Month (1-12).")] = None,
+    arxiv: Annotated[str | None, typer.Option(help="arXiv id or URL; adds the paper link.")] = None,
+    doi: Annotated[str | None, typer.Option(help="DOI (10.xxxx/...) or doi.org URL.")] = None,
+    paper: Annotated[str | None, typer.Option(help="Link to the paper.")] = None,
+    code: Annotated[str | None, typer.Option(help="Link to the code.")] = None,
+    project: Annotated[str | None, typer.Option(help="Link to the project page.")] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category", "-c", help="Taxonomy path (repeatable): system/caching-technique."
+        ),
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Keyword (repeatable).")] = None,
+    interactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--interactive/--no-interactive", "-i",
+            help="Prompt for what is missing (default: when no --title is given on a terminal).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the record instead of writing it.")
+    ] = False,
+) -> None:
+    """Write a new paper record, from flags or by prompting: for papers without arXiv too.
+
+    Picks the id and file name, adds the schema line, checks the record with the validator
+    against the whole catalog, and refuses duplicates. Prints the new file's path.
+    """
+    import sys
+
+    from effdiff_catalog.ingest.scaffold import NewPaper, ScaffoldError, scaffold_paper
+
+    if interactive is None:
+        interactive = title is None and sys.stdin.isatty()
+    if interactive:
+        title = title or str(typer.prompt("Title")).strip()
+        authors = authors or [str(typer.prompt(
+            "Authors, separated by ';' (Enter to skip)", default="", show_default=False))]
+        venue = venue or _prompt_venue(root)
+        year = year or int(typer.prompt("Year", type=int))
+        if month is None:
+            month_text = _prompt_optional("Month 1-12", None)
+            month = int(month_text) if month_text and month_text.isdigit() else None
+        arxiv = _prompt_optional("arXiv id", arxiv)
+        doi = _prompt_optional("DOI", doi)
+        paper = _prompt_optional(
+            "Paper URL (default: the arXiv page)" if arxiv else "Paper URL", paper)
+        code = _prompt_optional("Code URL", code)
+        project = _prompt_optional("Project page URL", project)
+        category = category or _prompt_categories(root)
+        tag = tag or [str(typer.prompt(
+            "Tags, separated by ';' (Enter to skip)", default="", show_default=False))]
+    missing = [
+        flag for flag, value in (
+            ("--title", title), ("--venue", venue), ("--year", year), ("--category", category)
+        ) if not value
+    ]
+    if missing:
+        typer.echo(f"effdiff new: missing {', '.join(missing)} (or use --interactive)", err=True)
+        raise typer.Exit(2)
+    assert title and venue and year and category  # for the type checker
+    links = {"paper": paper, "code": code, "project": project}
+    facts = NewPaper(
+        title=title, venue=venue, year=year, categories=category, authors=authors or [],
+        month=month, arxiv=arxiv, doi=doi, tags=tag or [],
+        links={kind: url for kind, url in links.items() if url},
+    )
+    try:
+        made = scaffold_paper(root, facts, write=not dry_run)
+    except ScaffoldError as exc:
+        for problem in exc.problems:
+            typer.echo(f"effdiff new: {problem}", err=True)
+        typer.echo("effdiff new: no file written", err=True)
+        raise typer.Exit(1) from None
+    for warning in made.warnings:
+        typer.echo(warning.text(), err=True)
+    if dry_run:
+        typer.echo(made.text, nl=False)
+        typer.echo(f"(dry run: would write {made.path})", err=True)
+    else:
+        typer.echo(str(made.path))
+
