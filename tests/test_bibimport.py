@@ -17,15 +17,14 @@ from effdiff_catalog.ingest.bibtex_input import (
     BibImportError,
     import_bib,
     import_bib_file,
-    latex_to_text,
     map_venue,
-    parse_bib,
-    split_authors,
 )
+from effdiff_catalog.ingest.bibtex_reader import read_bib, split_persons
 from effdiff_catalog.records.catalog import load_catalog
 from effdiff_catalog.records.models import Paper
 from effdiff_catalog.records.query import citable, select
 from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.tex import tex_to_unicode
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "catalog-mini"
@@ -48,7 +47,7 @@ VENUES = VenueRegistry.load(MINI / "venues.yaml")
 
 
 def venue_of(bib: str) -> str | None:
-    entries, errors = parse_bib(bib)
+    entries, errors = read_bib(bib)
     assert not errors and len(entries) == 1
     venue, _ = map_venue(entries[0], VENUES)
     return venue.key if venue else None
@@ -84,13 +83,19 @@ def test_venues_are_mapped_through_names_aliases_and_acronyms(bib: str, venue: s
 
 
 def test_names_in_last_first_form_are_turned_around():
-    assert split_authors("Müller, Jürgen and Paweł Łukasz and van Beethoven, Ludwig") == [
-        "Jürgen Müller", "Paweł Łukasz", "Ludwig van Beethoven"
-    ]
+    assert split_persons("M{\\\"u}ller, J{\\\"u}rgen and Pawe{\\l} {\\L}ukasz and "
+                         "van Beethoven, Ludwig") == (
+        ["Jürgen Müller", "Paweł Łukasz", "Ludwig van Beethoven"], False)
+
+
+def test_names_are_split_before_tex_is_decoded_so_braces_protect_one_name():
+    names, truncated = split_persons("{Stability AI and Friends} and Rombach, Robin and others")
+    assert names == ["Stability AI and Friends", "Robin Rombach"]
+    assert truncated
 
 
 def test_latex_is_decoded_to_unicode_including_our_own_escapes():
-    assert latex_to_text(r"M{\"u}ller \& {\L}ukasz \textbraceleft{}x\textbraceright{} "
+    assert tex_to_unicode(r"M{\"u}ller \& {\L}ukasz \textbraceleft{}x\textbraceright{} "
                          r"\textasciicircum{} \textasciitilde{} \textbackslash{} {$\Delta$}") \
         == "Müller & Łukasz {x} ^ ~ \\ Δ"
 

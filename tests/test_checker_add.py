@@ -47,7 +47,7 @@ def test_add_batch_writes_valid_records_and_refuses_duplicates(tmp_path: Path) -
         env = stub_env(stub, tmp_path / "cache")
         run = effdiff(["add", "--root", str(root), "--category", "system/caching-technique",
                        "https://arxiv.org/abs/2312.00858v2", "1706.03762", "2312.07559",
-                       "2401.00001", "1706.03762v1", "9999.99999"], env)
+                       "2401.00001", "1706.03762v1", "2501.99999"], env)
         assert run.returncode == 1  # some could not be added
         written = [Path(line) for line in run.stdout.splitlines()]
         assert [p.name for p in written] == ["deepcache-2024.yaml",
@@ -56,7 +56,7 @@ def test_add_batch_writes_valid_records_and_refuses_duplicates(tmp_path: Path) -
         assert ("2401.00001: not added: already in the catalog as faster-sampler-2022"
                 in run.stderr)
         assert "1706.03762v1: not added: given twice" in run.stderr
-        assert "9999.99999: not added: arXiv has no paper 9999.99999" in run.stderr
+        assert "2501.99999: not added: arXiv has no paper 2501.99999" in run.stderr
         requests = {s: len(stub.requests(s)) for s in ("arxiv", "s2", "dblp")}
     assert requests == {"arxiv": 1, "s2": 1, "dblp": 0}  # one batch each for the whole list
     catalog, diagnostics = load_catalog(root)

@@ -12,13 +12,12 @@ from effdiff_catalog.checker.match import (
     Looked,
     decide,
     map_venue,
-    normalise_title,
     surname_overlap,
-    title_similarity,
 )
 from effdiff_catalog.checker.sources.arxiv import ArxivEntry, parse_feed
 from effdiff_catalog.checker.sources.dblp import DblpHit, parse_search
 from effdiff_catalog.checker.sources.semanticscholar import S2Paper, parse_paper
+from effdiff_catalog.identity import title_key, title_similarity
 from effdiff_catalog.records.models import Paper, VenueCheckPin
 from effdiff_catalog.records.venues import VenueRegistry
 
@@ -118,7 +117,7 @@ def test_venue_names_map_through_aliases(text: str, key: str) -> None:
 
 
 def test_title_and_author_helpers() -> None:
-    assert normalise_title("Attention is All you Need.") == "attention is all you need"
+    assert title_key("Attention is All you Need.") == "attention is all you need"
     assert title_similarity("Attention Is All You Need", "Attention is All you Need.") == 1.0
     assert title_similarity("Attention Is All You Need",
                             "Attentional Transfer is All You Need: Technology-aware Layout "

@@ -11,20 +11,19 @@ import pytest
 from typer.testing import CliRunner
 
 from effdiff_catalog.cli import app
+from effdiff_catalog.identity import normalise_arxiv
 from effdiff_catalog.ingest.awesome_list import (
     BIB_DISAGREES,
     BIB_TRUNCATED,
     UNKNOWN_VENUE,
     UNPARSED,
-    Fix,
-    apply_fixes,
-    arxiv_id_from_url,
     build_records,
     import_file,
-    load_bib,
     parse_awesome_list,
     read_first_seen,
 )
+from effdiff_catalog.ingest.bibtex_reader import read_bib
+from effdiff_catalog.ingest.fixes import Fix, apply_fixes
 from effdiff_catalog.records.models import Framework, Paper
 from effdiff_catalog.records.taxonomy import Taxonomy
 from effdiff_catalog.records.venues import VenueRegistry
@@ -195,7 +194,7 @@ def test_escaped_markdown_in_titles_is_unescaped(taxonomy: Taxonomy) -> None:
     ],
 )
 def test_arxiv_ids_from_links(url: str | None, expected: str | None) -> None:
-    assert arxiv_id_from_url(url) == expected
+    assert normalise_arxiv(url) == expected
 
 
 # --- building records ---------------------------------------------------------------------
@@ -274,7 +273,7 @@ BIB = r"""
 def test_bibtex_names_are_decoded_reordered_and_truncation_reported(
     taxonomy: Taxonomy, venues: VenueRegistry
 ) -> None:
-    bib, messages = load_bib(BIB)
+    bib, messages = read_bib(BIB)
     assert messages == []
     assert bib[0].authors == ("József Müller", "Wei Li")
     assert bib[0].truncated is True
@@ -405,7 +404,7 @@ def test_import_command_reports_unparsed_lines_and_exits_1(root: Path) -> None:
         app, ["import", str(source), "--root", str(root), "--allow-unparsed"]
     )
     assert again.exit_code == 0
-    assert "skipped" in again.output and "exists" in again.output
+    assert "already in the catalog as 'paper-2021' (same paper URL)" in again.output
     assert "added: 2025-01-02" in written.read_text(encoding="utf-8")
 
     source.write_text(

@@ -21,13 +21,8 @@ from effdiff_catalog.formats.readme import (
     safe_url,
     splice,
 )
-from effdiff_catalog.ingest.awesome_list import (
-    ListEntry,
-    apply_fixes,
-    build_records,
-    load_fixes,
-    parse_awesome_list,
-)
+from effdiff_catalog.ingest.awesome_list import ListEntry, build_records, parse_awesome_list
+from effdiff_catalog.ingest.fixes import apply_fixes, load_fixes
 from effdiff_catalog.records.catalog import load_catalog
 from effdiff_catalog.records.models import Framework, FrameworkInfo, Links, Paper
 from effdiff_catalog.records.taxonomy import Taxonomy

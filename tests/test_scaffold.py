@@ -105,11 +105,14 @@ def test_new_resolves_a_venue_alias_and_a_paper_without_arxiv(root: Path) -> Non
     ("args", "why"),
     [
         (["--arxiv", "2312.00858"], "same paper: arXiv id '2312.00858'"),
-        (["--paper", "https://arxiv.org/pdf/2206.00927v3"], "same paper: paper URL"),
+        (["--paper", "https://arxiv.org/pdf/2206.00927v3"], "same paper: arXiv id '2206.00927'"),
+        (["--paper", "https://www.openaccess.thecvf.com/content/CVPR2024/papers/Ma_DeepCache_"
+                     "Accelerating_Diffusion_Models_for_Free_CVPR_2024_paper.pdf/"],
+         "same paper: paper URL"),
         (["--title", "deepcache - accelerating diffusion models FOR free!"],
          "same paper: normalised title 'deepcache accelerating diffusion models for free'"),
     ],
-    ids=["arxiv", "paper-url", "normalised-title"],
+    ids=["arxiv", "arxiv-link", "paper-url", "normalised-title"],
 )
 def test_new_refuses_a_duplicate_of_an_existing_paper(
     root: Path, args: list[str], why: str
@@ -249,5 +252,6 @@ def test_clean_arxiv_strips_prefixes_urls_and_versions(raw: str, clean: str | No
 
 def test_clean_doi_strips_the_resolver() -> None:
     assert clean_doi("https://doi.org/10.1109/ICCV.2023.1") == "10.1109/ICCV.2023.1"
-    assert clean_doi("doi:10.1/x") == "10.1/x"
+    assert clean_doi("doi:10.1000/x") == "10.1000/x"
+    assert clean_doi("https://dx.doi.org/10.1000/a%2Fb") == "10.1000/a/b"
     assert clean_doi("") is None

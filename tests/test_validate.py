@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from effdiff_catalog.cli import app
+from effdiff_catalog.identity import arxiv_year_month
 from effdiff_catalog.records.diagnostics import Diagnostic
-from effdiff_catalog.records.validate import RULES, arxiv_year_month, url_problems, validate_catalog
+from effdiff_catalog.records.validate import RULES, url_problems, validate_catalog
 from tests.conftest import GOOD_RECORD, CatalogBuilder
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,29 +19,30 @@ from pydantic import ValidationError
 from effdiff_catalog.checker.cache import ResponseCache
 from effdiff_catalog.checker.config import DEFAULT_CACHE_DIR, CheckerConfig
 from effdiff_catalog.checker.http import PoliteClient
-from effdiff_catalog.checker.match import Looked, decide, normalise_title
+from effdiff_catalog.checker.match import Looked, decide
 from effdiff_catalog.checker.run import Lookup
 from effdiff_catalog.checker.sources.arxiv import ArxivEntry, ArxivSource
 from effdiff_catalog.checker.sources.semanticscholar import S2Paper, SemanticScholarSource
-from effdiff_catalog.identity import make_record_id
+from effdiff_catalog.identity import DuplicateIndex, arxiv_url, make_record_id, normalise_arxiv
 from effdiff_catalog.records.catalog import PAPERS_DIR, Catalog
 from effdiff_catalog.records.models import Links, Paper
 from effdiff_catalog.records.writer import write_new_record
 
-_REF_RE = re.compile(
-    r"^(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/|arxiv:)?"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})"
-    r"(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
-
 
 def parse_arxiv_ref(text: str) -> str:
     """'https://arxiv.org/abs/2312.00858v2', 'arXiv:2312.00858' -> '2312.00858'."""
-    match = _REF_RE.match(text.strip())
-    if not match:
+    arxiv = normalise_arxiv(text)
+    if arxiv is None:
         raise ValueError(f"not an arXiv id or arxiv.org URL: {text!r}")
-    return match.group("id")
+    return arxiv
+
+
+@dataclass(frozen=True)
+class _ArxivOnly:
+    """A paper known only by its arXiv id, before its metadata is fetched."""
+
+    arxiv: str
+    title: str = ""
 
 
 @dataclass
@@ -70,7 +70,7 @@ def build_record(
     draft = Paper(
         id="draft", title=entry.title, authors=entry.authors, venue="arxiv", year=year,
         month=entry.month, arxiv=entry.arxiv_id, abstract=entry.summary or None,
-        links=Links(paper=f"https://arxiv.org/abs/{entry.arxiv_id}"),
+        links=Links(paper=arxiv_url(entry.arxiv_id)),
         categories=list(categories), added=today,
     )
     verdict = decide(draft, catalog.venues, arxiv=Looked(entry, answered=True),
@@ -91,17 +91,11 @@ def build_record(
     return Paper.model_validate(data), reason
 
 
-def find_duplicate(catalog: Catalog, paper: Paper, batch: Sequence[Paper]) -> str | None:
-    """Id of a record that is the same paper (arXiv id, DOI or normalised title)."""
-    title = normalise_title(paper.title)
-    for other in [*catalog.papers(), *batch]:
-        if paper.arxiv and other.arxiv == paper.arxiv:
-            return other.id
-        if paper.doi and other.doi and other.doi.lower() == paper.doi.lower():
-            return other.id
-        if title and normalise_title(other.title) == title:
-            return other.id
-    return None
+def find_duplicate(index: DuplicateIndex, paper: Paper) -> str | None:
+    """Id of a record (or of a paper added earlier in the batch) that `paper` is, by
+    `identity`; a suspected duplicate counts too, since `add` must never guess."""
+    match = index.find(paper)
+    return match.record_id if match else None
 
 
 def add_papers(
@@ -125,13 +119,14 @@ def add_papers(
             outcomes.append(AddOutcome(ref, arxiv_id=parse_arxiv_ref(ref)))
         except ValueError as exc:
             outcomes.append(AddOutcome(ref, error=str(exc)))
-    existing = {p.arxiv: p.id for p in catalog.papers() if p.arxiv}
+    index = DuplicateIndex.of(catalog.papers())
     seen: set[str] = set()
     for outcome in outcomes:
         if outcome.arxiv_id is None:
             continue
-        if outcome.arxiv_id in existing:
-            outcome.error = f"already in the catalog as {existing[outcome.arxiv_id]}"
+        known = index.find(_ArxivOnly(outcome.arxiv_id))
+        if known is not None:
+            outcome.error = f"already in the catalog as {known.record_id}"
         elif outcome.arxiv_id in seen:
             outcome.error = "given twice"
         seen.add(outcome.arxiv_id)
@@ -141,7 +136,6 @@ def add_papers(
     taken = {r.id for r in catalog.records}
     papers_dir = catalog.root / PAPERS_DIR
     taken |= {p.stem for p in papers_dir.glob("*.yaml")} if papers_dir.is_dir() else set()
-    made: list[Paper] = []
     for outcome in outcomes:
         if outcome.error or outcome.arxiv_id is None:
             continue
@@ -160,12 +154,12 @@ def add_papers(
         except ValidationError as exc:
             outcome.error = f"the arXiv metadata does not make a valid record: {exc}"
             continue
-        duplicate = find_duplicate(catalog, record, made)
+        duplicate = find_duplicate(index, record)
         if duplicate:
             outcome.error = f"already in the catalog as {duplicate}"
             continue
         taken.add(record.id)
-        made.append(record)
+        index.add(record.id, record)
         outcome.record = record
         if write:
             outcome.path = write_new_record(papers_dir, record)

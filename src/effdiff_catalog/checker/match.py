@@ -16,7 +16,6 @@ come from other tools' failures:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -25,15 +24,14 @@ from typing import Any, Literal
 from effdiff_catalog.checker.sources.arxiv import ArxivEntry
 from effdiff_catalog.checker.sources.dblp import DblpHit
 from effdiff_catalog.checker.sources.semanticscholar import S2Paper
-from effdiff_catalog.identity import ascii_fold
-from effdiff_catalog.records.models import DOI_PATTERN, Paper
+from effdiff_catalog.identity import ascii_fold, is_arxiv_doi, parse_doi, title_similarity
+from effdiff_catalog.records.models import Paper
 from effdiff_catalog.records.venues import Venue, VenueRegistry, normalise_venue_name
 
 Status = Literal["update", "review", "conflict", "unknown", "pinned"]
 
 # What the issue lists as "not published"; the registry's preprint venues count too.
 PREPRINT_VENUE_TEXTS = frozenset({"arxiv", "arxiv org", "corr", "arxiv preprint"})
-PREPRINT_DOI_PREFIX = "10.48550/arxiv."
 DBLP_INFORMAL_TYPES = ("informal",)
 DBLP_PREPRINT_KEY_PREFIX = "journals/corr/"
 
@@ -42,30 +40,16 @@ SURNAME_OVERLAP_MIN = 0.5
 CONFIDENCE = {"semanticscholar": 0.85, "arxiv-journal-ref": 0.8, "arxiv-comment": 0.5}
 AGREEMENT_BONUS = 0.1
 
-_WORKSHOP_RE = re.compile(r"\bworkshops?\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _ACCEPTED_RE = re.compile(
     r"\b(accepted|to appear|appears? in|published|camera[- ]ready|oral|spotlight)\b", re.I
 )
 _NOT_ACCEPTED_RE = re.compile(r"\b(submitted|under review|in submission|preprint)\b", re.I)
-_DOI_RE = re.compile(DOI_PATTERN)
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 # --- text helpers -------------------------------------------------------------------------
-
-
-def normalise_title(title: str) -> str:
-    """Lower-case ASCII words: 'Attention Is All You Need.' -> 'attention is all you need'."""
-    return " ".join(re.findall(r"[a-z0-9]+", ascii_fold(title).lower()))
-
-
-def title_similarity(a: str, b: str) -> float:
-    na, nb = normalise_title(a), normalise_title(b)
-    if not na or not nb:
-        return 0.0
-    return difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio()
 
 
 def surname(name: str) -> str:
@@ -84,15 +68,10 @@ def surname_overlap(record_authors: Sequence[str], other_authors: Sequence[str])
     return hits / min(len(mine), len(other_authors))
 
 
-def is_preprint_doi(doi: str | None) -> bool:
-    return bool(doi) and doi.lower().startswith(PREPRINT_DOI_PREFIX)  # type: ignore[union-attr]
-
-
 def clean_doi(doi: str | None) -> str | None:
     """A DOI fit for a record: well-formed, and not arXiv's own DataCite DOI."""
-    if not doi or is_preprint_doi(doi) or not _DOI_RE.match(doi):
-        return None
-    return doi
+    parsed = parse_doi(doi)
+    return None if parsed is None or is_arxiv_doi(parsed) else parsed
 
 
 def clean_url(url: str | None) -> str | None:
@@ -100,10 +79,6 @@ def clean_url(url: str | None) -> str | None:
     if not url or not _URL_RE.match(url) or "arxiv.org" in url.lower():
         return None
     return url
-
-
-def looks_like_workshop(text: str) -> bool:
-    return bool(_WORKSHOP_RE.search(text))
 
 
 def is_preprint_venue(text: str, registry: VenueRegistry) -> bool:
@@ -114,53 +89,14 @@ def is_preprint_venue(text: str, registry: VenueRegistry) -> bool:
     return venue is not None and venue.is_preprint
 
 
-def _variants(text: str) -> list[str]:
-    """Ways a venue string may be written around its registry name."""
-    out = [text]
-    no_years = _YEAR_RE.sub(" ", text)
-    out.append(no_years)
-    stripped = re.sub(r"\b\d+(st|nd|rd|th)\b", " ", no_years, flags=re.I)
-    stripped = re.sub(r"^\s*(proceedings of( the)?|proc\.?( of)?( the)?|in)\s+", "",
-                      stripped.strip(), flags=re.I)
-    stripped = re.sub(r"^\s*(ieee|ieee/cvf|acm|annual)\s+", "", stripped, flags=re.I)
-    out.append(stripped)
-    out.extend(re.findall(r"\(([^()]+)\)", text))  # "(CVPR)", "(NeurIPS 2023)"
-    out.append(re.sub(r"\([^()]*\)", " ", stripped))
-    out.append(re.sub(r"\b\d+\b", " ", out[-1]))  # volume numbers: "... Systems 36"
-    seen: list[str] = []
-    for item in out:
-        item = " ".join(item.split())
-        if item and item not in seen:
-            seen.append(item)
-    return seen
-
-
 def map_venue(text: str, registry: VenueRegistry) -> Venue | None:
-    """The registry venue a source's venue string names, through aliases; None if none."""
-    for variant in _variants(text):
-        venue = registry.lookup(variant)
-        if venue is not None:
-            return venue
-        paren_free = _YEAR_RE.sub(" ", variant)
-        venue = registry.lookup(paren_free)
-        if venue is not None:
-            return venue
-    return None
+    """The registry venue a source's venue string names (`VenueRegistry.match`)."""
+    return registry.match(text).venue
 
 
 def find_venue_in_text(text: str, registry: VenueRegistry) -> Venue | None:
-    """The longest registry name that appears as whole words in free text."""
-    direct = map_venue(text, registry)
-    if direct is not None:
-        return direct
-    words = normalise_venue_name(_YEAR_RE.sub(" ", text)).split()
-    names = set(registry.names())
-    for size in range(min(10, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start:start + size])
-            if phrase in names:
-                return registry.lookup(phrase)
-    return None
+    """The venue named in free text (an arXiv comment or journal_ref)."""
+    return registry.match(text, free_text=True).venue
 
 
 def first_year(text: str) -> int | None:
@@ -239,14 +175,16 @@ def _check_year(venue: Venue, year: int | None, base: int, window: tuple[int, in
     return None
 
 
-def _venue_guard(text: str, venue: Venue | None, source: str) -> str | None:
-    """A workshop must map to a workshop venue; otherwise refuse."""
-    if venue is None:
-        return f"{source}: venue {text!r} is not in venues.yaml (add it or an alias to propose it)"
-    if looks_like_workshop(text) and venue.kind != "workshop":
-        return (f"{source}: {text!r} is a workshop, but the registry maps it to "
-                f"{venue.short} ({venue.kind}); not proposed")
-    return None
+def _venue_guard(text: str, venue: Venue | None, source: str, registry: VenueRegistry
+                 ) -> str | None:
+    """Why a venue text cannot be proposed: not in the registry, or a workshop without a
+    workshop entry (`VenueRegistry.match` never maps a workshop to its main conference)."""
+    if venue is not None:
+        return None
+    if registry.is_workshop_text(text):
+        return (f"{source}: {text!r} is a workshop without an entry in venues.yaml; "
+                "not proposed as its main conference")
+    return f"{source}: venue {text!r} is not in venues.yaml (add it or an alias to propose it)"
 
 
 def from_semanticscholar(
@@ -274,7 +212,7 @@ def from_semanticscholar(
             if candidate is not None and not candidate.is_preprint:
                 venue, text = candidate, other
                 break
-    refusal = _venue_guard(text, venue, "semanticscholar")
+    refusal = _venue_guard(text, venue, "semanticscholar", registry)
     if refusal or venue is None:
         notes.append(refusal or "")
         return None
@@ -312,7 +250,7 @@ def from_arxiv(
         venue = find_venue_in_text(text, registry)
         if venue is None and field_name == "comment":
             continue
-        refusal = _venue_guard(text, venue, f"arxiv {field_name}")
+        refusal = _venue_guard(text, venue, f"arxiv {field_name}", registry)
         if refusal or venue is None:
             notes.append(refusal or "")
             continue
@@ -358,13 +296,9 @@ def from_dblp(
             notes.append(f"dblp: {hit.key} is the preprint record ({hit.venue or hit.type})")
             continue
         venue = map_venue(hit.venue, registry) if hit.venue else None
-        refusal = _venue_guard(hit.venue, venue, f"dblp {hit.key}")
+        refusal = _venue_guard(hit.venue, venue, f"dblp {hit.key}", registry)
         if refusal or venue is None:
             notes.append(refusal or "")
-            continue
-        if "workshop" in hit.type.lower() and venue.kind != "workshop" and looks_like_workshop(
-            hit.venue
-        ):
             continue
         problem = _check_year(venue, hit.year, preprint_year, (-1, 3))
         if problem:

@@ -38,7 +38,8 @@ def import_list(
                      "(default: today)."),
     ] = None,
     update: Annotated[
-        bool, typer.Option("--update", help="Overwrite record files that already exist.")
+        bool, typer.Option("--update", help="Edit records of papers already in the catalog in "
+                           "place (title, venue, year, links, categories).")
     ] = False,
     allow_unparsed: Annotated[
         bool,
@@ -50,57 +51,47 @@ def import_list(
 ) -> None:
     """Create records from an awesome-list README (one file per paper or framework).
 
-    Ids come from titles and years, so importing the same list again finds the same files:
-    they are skipped (reported) unless --update. Every line of the list that is not
-    understood is reported as FILE:LINE, and the command exits 1 if there is one (unless
-    --allow-unparsed).
+    Papers already in the catalog (same arXiv id, DOI, paper URL or normalised title) are
+    reported and left alone, or with --update edited in place, keeping their comments and
+    layout; a different paper is never overwritten. A new paper whose id is taken by
+    another paper gets the next free id (deepcache-2024-2), reported. Every line of the
+    list that is not understood is reported as FILE:LINE. Exits 1 if a line was not
+    understood (unless --allow-unparsed) or a record conflicts with the catalog.
     """
     import datetime as dt
 
-    from effdiff_catalog.ingest.awesome_list import UNPARSED, import_file
-    from effdiff_catalog.records.catalog import PAPERS_DIR, TAXONOMY_FILE, VENUES_FILE
-    from effdiff_catalog.records.taxonomy import Taxonomy
-    from effdiff_catalog.records.venues import VenueRegistry
-    from effdiff_catalog.records.writer import atomic_write, dump_record
+    from effdiff_catalog.ingest.awesome_list import import_list
 
     try:
         default_added = dt.date.fromisoformat(added) if added else None
     except ValueError as exc:
         typer.echo(f"error: --added {added!r} is not a YYYY-MM-DD date", err=True)
         raise typer.Exit(2) from exc
-    papers_dir = root / PAPERS_DIR
     try:
-        result, built = import_file(
-            source, Taxonomy.load(root / TAXONOMY_FILE), VenueRegistry.load(root / VENUES_FILE),
-            bib_path=bib, first_seen_path=first_seen, fixes_path=fixes, today=default_added,
-        )
+        done = import_list(root, source, bib_path=bib, first_seen_path=first_seen,
+                           fixes_path=fixes, today=default_added, update=update, dry_run=dry_run)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    for problem in sorted(result.problems + built.problems, key=lambda p: p.line):
+    for problem in done.problems:
         typer.echo(problem.render(str(bib if problem.line == 0 else source)), err=True)
-    written = skipped = 0
-    if not dry_run:
-        papers_dir.mkdir(exist_ok=True)
-    for record in built.records:
-        path = papers_dir / f"{record.id}.yaml"
-        if path.exists() and not update:
-            skipped += 1
-            typer.echo(f"skipped {path}: exists (use --update to overwrite)", err=True)
-            continue
-        if not dry_run:
-            atomic_write(path, dump_record(record))
-        written += 1
-        typer.echo(f"{'would write' if dry_run else 'wrote'} {path}")
-    unparsed = [p for p in result.problems + built.problems if p.rule == UNPARSED]
+    verbs = {"added": ("wrote", "would write"), "renamed": ("wrote", "would write"),
+             "updated": ("updated", "would update")}
+    for item in done.merged:
+        if item.action in verbs:
+            typer.echo(f"{verbs[item.action][dry_run]} {item.path}")
+        if item.action != "added":
+            typer.echo(f"{item.action}: {item.path}: {item.message}", err=True)
+    written = done.count("added", "renamed", "updated")
     typer.echo(
-        f"{len(result.entries)} entries, {len(result.frameworks)} frameworks -> "
-        f"{len(built.records)} records ({written} written, {skipped} skipped); "
-        f"{len(unparsed)} line(s) not understood",
+        f"{len(done.result.entries)} entries, {len(done.result.frameworks)} frameworks -> "
+        f"{len(done.built.records)} records ({written} written, {done.count('exists')} already "
+        f"there, {done.count('unchanged')} unchanged, {done.count('conflict', 'invalid')} "
+        f"conflicting); {len(done.unparsed)} line(s) not understood",
         err=True,
     )
-    raise typer.Exit(1 if unparsed and not allow_unparsed else 0)
-
+    failed = (done.unparsed and not allow_unparsed) or done.count("conflict", "invalid")
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command("import-bib")

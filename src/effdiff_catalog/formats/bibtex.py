@@ -467,15 +467,3 @@ def render(
 
 
 # --- reading back: used by round-trip checks and by bibimport -----------------------------
-
-_UNESCAPES = {value: char for char, value in TEX_SPECIALS.items()}
-_UNESCAPES.update({tex: char for char, tex in _MATH_TEX.items()})
-_UNESCAPES["{@}"] = "@"
-_UNESCAPE_RE = re.compile(
-    "|".join(re.escape(v) for v in sorted(_UNESCAPES, key=len, reverse=True)) + r"|[{}]"
-)
-
-
-def unescape_tex(value: str) -> str:
-    """Undo `escape_tex` and title protection: the plain text a UTF-8 field stands for."""
-    return _UNESCAPE_RE.sub(lambda m: _UNESCAPES.get(m.group(0), ""), value)

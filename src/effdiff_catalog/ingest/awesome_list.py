@@ -18,18 +18,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import logging
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from pydantic import ValidationError
 
-from effdiff_catalog.identity import make_record_id
-from effdiff_catalog.records.models import ARXIV_PATTERN, Framework, FrameworkInfo, Links, Paper
+from effdiff_catalog.identity import DuplicateIndex, make_record_id, normalise_arxiv, url_key
+from effdiff_catalog.ingest.bibtex_reader import BibEntry, read_bib
+from effdiff_catalog.ingest.merge import Merged
+from effdiff_catalog.records.models import Framework, FrameworkInfo, Links, Paper
 from effdiff_catalog.records.taxonomy import Taxonomy
 from effdiff_catalog.records.venues import Venue, VenueRegistry
 
@@ -64,9 +64,6 @@ _TOC_LINE = re.compile(r"^\s*[-*+]\s+\[[^\]]*\]\(#[^)]*\)(?:\s*\(\d+\))?\s*$")
 _HTML_WRAPPER = re.compile(r"^\s*</?(?:div|p|br|center|details|summary|sub|sup)\b[^>]*>\s*$", re.I)
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _COUNT_LINE = re.compile(r"^\s*<sub>\s*\d+\s+(?:papers?|frameworks?)\s*</sub>\s*$")
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(?P<id>[^?#\s]+)", re.I)
-_ARXIV_ID = re.compile(ARXIV_PATTERN)
-_OPENREVIEW_URL = re.compile(r"openreview\.net/(?:forum|pdf)\?id=(?P<id>[\w-]+)")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 YES = frozenset({"✅", "✔", "✔️", "yes", "y", "true"})
@@ -104,6 +101,18 @@ class ListEntry:
 
     def link(self, kind: str) -> str | None:
         return dict(self.links).get(kind)
+
+    @property
+    def paper_urls(self) -> tuple[str, ...]:
+        """The links that identify the paper (for `identity`)."""
+        url = self.link("paper")
+        return (url,) if url else ()
+
+    @property
+    def arxiv(self) -> str | None:
+        """The arXiv id of the entry's links, if one is an arXiv link."""
+        return next((a for a in (normalise_arxiv(u) for _, u in self.links if "arxiv.org" in u)
+                     if a), None)
 
 
 @dataclass(frozen=True)
@@ -303,127 +312,6 @@ def _parse_table_row(number: int, line: str, result: ImportResult) -> None:
 # --- from entries to records ------------------------------------------------------------
 
 
-def arxiv_id_from_url(url: str | None) -> str | None:
-    """'https://arxiv.org/pdf/2407.12718v2.pdf?' -> '2407.12718'; None if not an arXiv link."""
-    if not url:
-        return None
-    match = _ARXIV_URL.search(url)
-    if not match:
-        return None
-    ident = match.group("id").rstrip("?/")
-    ident = re.sub(r"\.pdf$", "", ident, flags=re.I)
-    ident = re.sub(r"v\d+$", "", ident)
-    return ident if _ARXIV_ID.match(ident) else None
-
-
-def normalise_title(title: str) -> str:
-    """Lower-case letters and digits only: for matching titles across sources."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "", folded.lower())
-
-
-def normalise_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    url = re.sub(r"^https?://(www\.)?", "", url.strip()).rstrip("/#?")
-    return url.lower()
-
-
-@dataclass(frozen=True)
-class BibEntry:
-    """What the importer takes from one real BibTeX entry."""
-
-    key: str
-    title: str
-    authors: tuple[str, ...]
-    truncated: bool
-    year: int | None
-    venue_text: str | None
-    doi: str | None
-    arxiv: str | None
-    openreview: str | None
-    dblp_stream: str | None
-
-
-def _person(
-    first: Sequence[str], von: Sequence[str], last: Sequence[str], jr: Sequence[str]
-) -> str:
-    name = " ".join([*first, *von, *last])
-    if jr:
-        name += ", " + " ".join(jr)
-    return " ".join(name.replace("{", "").replace("}", "").split())
-
-
-def load_bib(text: str) -> tuple[list[BibEntry], list[str]]:
-    """Parse BibTeX (bibtexparser v2), decoding LaTeX accents to Unicode.
-
-    Names become "First Last". Returns the entries and messages about blocks that failed.
-    """
-    import bibtexparser
-    from bibtexparser.middlewares import (
-        LatexDecodingMiddleware,
-        SeparateCoAuthors,
-        SplitNameParts,
-    )
-
-    # Repeated keys (the same paper listed twice) are expected; keep the library quiet.
-    quiet = logging.getLogger("bibtexparser")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
-        library = bibtexparser.parse_string(
-            text,
-            append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()],
-        )
-    finally:
-        quiet.setLevel(level)
-    messages = [f"could not parse a BibTeX block: {type(b).__name__}" for b in library.failed_blocks
-                if type(b).__name__ != "DuplicateBlockKeyBlock"]
-    entries: list[BibEntry] = []
-    for entry in library.entries:
-        fields = {k.lower(): v.value for k, v in entry.fields_dict.items()}
-        names = fields.get("author") or []
-        authors: list[str] = []
-        truncated = False
-        for part in names if isinstance(names, list) else []:
-            full = _person(part.first, part.von, part.last, part.jr)
-            if full.lower() == "others":
-                truncated = True
-            elif full:
-                authors.append(full)
-        arxiv = None
-        for candidate in (fields.get("eprint"), fields.get("journal"), fields.get("booktitle"),
-                          fields.get("url"), fields.get("doi")):
-            if not isinstance(candidate, str):
-                continue
-            found = re.search(r"(\d{4}\.\d{4,5})", candidate)
-            if found and ("arxiv" in candidate.lower() or candidate == fields.get("eprint")):
-                arxiv = found.group(1)
-                break
-        url = str(fields.get("url") or "")
-        openreview = _OPENREVIEW_URL.search(url)
-        biburl = str(fields.get("biburl") or "")
-        stream = re.search(r"dblp\.org/rec/((?:conf|journals)/[^/]+)/", biburl)
-        doi = fields.get("doi")
-        year = str(fields.get("year") or "")
-        venue_text = fields.get("booktitle") or fields.get("journal")
-        entries.append(
-            BibEntry(
-                key=entry.key,
-                title=" ".join(re.sub(r"[{}]", "", str(fields.get("title", ""))).split()),
-                authors=tuple(authors),
-                truncated=truncated,
-                year=int(year) if year.isdigit() else None,
-                venue_text=" ".join(str(venue_text).split()) if venue_text else None,
-                doi=str(doi) if doi and not str(doi).lower().startswith("10.48550/") else None,
-                arxiv=arxiv,
-                openreview=openreview.group("id") if openreview else None,
-                dblp_stream=stream.group(1) if stream else None,
-            )
-        )
-    return entries, messages
-
-
 def read_first_seen(text: str) -> dict[int, dt.date]:
     """first-seen.tsv: columns idx, title, first_seen (YYYY-MM-DD), commit."""
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
@@ -457,50 +345,25 @@ class _Groups:
 
 
 def group_duplicates(entries: Sequence[ListEntry]) -> list[list[ListEntry]]:
-    """Entries that are the same paper (same arXiv id, title or paper URL), in list order."""
+    """Entries that are the same paper (`identity`: arXiv id, paper URL, title), in list
+    order."""
     groups = _Groups(len(entries))
-    seen: dict[tuple[str, str], int] = {}
+    index = DuplicateIndex()
     for position, entry in enumerate(entries):
-        keys = [("title", normalise_title(entry.title))]
-        arxiv = arxiv_id_from_url(entry.link("paper"))
-        if arxiv:
-            keys.append(("arxiv", arxiv))
-        url = normalise_url(entry.link("paper"))
-        if url:
-            keys.append(("url", url))
-        for key in keys:
-            if key in seen:
-                groups.union(seen[key], position)
-            else:
-                seen[key] = position
+        for match in index.find_all(entry):
+            if match.certain:
+                groups.union(int(match.record_id), position)
+        index.add(str(position), entry)
     by_root: dict[int, list[ListEntry]] = {}
     for position, entry in enumerate(entries):
         by_root.setdefault(groups.find(position), []).append(entry)
     return [by_root[root] for root in sorted(by_root)]
 
 
-def _match_bib(
-    entry: ListEntry, arxiv: str | None, bib: Sequence[BibEntry]
-) -> BibEntry | None:
-    """The BibTeX entry of a list entry: by arXiv id, then OpenReview id, then title."""
-    if arxiv:
-        for candidate in bib:
-            if candidate.arxiv == arxiv:
-                return candidate
-    openreview = _OPENREVIEW_URL.search(entry.link("paper") or "")
-    if openreview:
-        for candidate in bib:
-            if candidate.openreview == openreview.group("id"):
-                return candidate
-    wanted = normalise_title(entry.title)
-    for candidate in bib:
-        if normalise_title(candidate.title) == wanted:
-            return candidate
-    return None
-
-
-def _arxiv_conflict(match: BibEntry, arxiv: str | None) -> bool:
-    return bool(arxiv and match.arxiv and match.arxiv != arxiv)
+def bib_index(bib: Sequence[BibEntry]) -> tuple[DuplicateIndex, list[BibEntry]]:
+    """The BibTeX entries by identity, to find each list entry's own (in file order)."""
+    entries = list(bib)
+    return DuplicateIndex((str(i), e) for i, e in enumerate(entries)), entries
 
 
 def _bib_disagreement(
@@ -537,6 +400,127 @@ def _usable_link(
     return True
 
 
+def _bib_facts(
+    head: ListEntry, venue: Venue | None, venues: VenueRegistry,
+    bib: tuple[DuplicateIndex, list[BibEntry]] | None, problems: list[ImportProblem],
+) -> tuple[list[str], str | None, str | None]:
+    """Authors, DOI and arXiv id from the entry's own BibTeX, found by `identity`.
+
+    A BibTeX entry that shares only the title with a listing that links another arXiv id
+    is another paper: nothing is taken from it. Disagreements are reported, never applied.
+    """
+    arxiv = head.arxiv
+    match = bib[0].find(head) if bib else None
+    if bib is None or match is None:
+        return [], None, arxiv
+    found = bib[1][int(match.record_id)]
+    if not match.certain:
+        problems.append(ImportProblem(
+            head.line, head.title,
+            f"BibTeX entry {found.key} has this title but arXiv id {found.arxiv}, and the "
+            f"list links {arxiv}; its authors were not taken", BIB_DISAGREES,
+        ))
+        return [], None, arxiv
+    if found.truncated:
+        problems.append(ImportProblem(
+            head.line, head.title,
+            f"BibTeX entry {found.key} ends its author list with 'and others'; "
+            "the list is incomplete", BIB_TRUNCATED,
+        ))
+    disagreement = _bib_disagreement(found, head, venue, venues)
+    if disagreement:
+        problems.append(ImportProblem(head.line, head.label, disagreement, BIB_DISAGREES))
+    return list(found.authors), found.doi, arxiv or found.arxiv
+
+
+def _venue_key(head: ListEntry, venues: VenueRegistry, problems: list[ImportProblem]) -> tuple[
+    str, Venue | None
+]:
+    """The registry key of a listing's venue label; an unknown label is reported and kept
+    as a slug, which validation then flags."""
+    venue = venues.match(head.venue_label).venue
+    if venue is not None:
+        return venue.key, venue
+    problems.append(ImportProblem(
+        head.line, head.label, f"venue label {head.venue_label!r} is not in venues.yaml",
+        UNKNOWN_VENUE,
+    ))
+    return re.sub(r"[^a-z0-9]+", "-", head.venue_label.lower()).strip("-") or "unknown", None
+
+
+def _merged_links(group: Sequence[ListEntry], problems: list[ImportProblem]) -> dict[str, str]:
+    """The links of every listing of a paper; the first listing's win per kind."""
+    links: dict[str, str] = {}
+    for entry in group:
+        for kind, url in entry.links:
+            if kind not in links and _usable_link(entry, kind, url, problems):
+                links[kind] = url
+    return links
+
+
+def _report_relisting(group: Sequence[ListEntry], problems: list[ImportProblem]) -> None:
+    head = group[0]
+    for other in group[1:]:
+        if other.label != head.label or dict(other.links) != dict(head.links):
+            problems.append(ImportProblem(
+                other.line, other.title,
+                f"listed again (first at line {head.line}) with other label or links; "
+                "kept the first listing's",
+                DUPLICATE_CONFLICT,
+            ))
+
+
+def _paper(
+    group: Sequence[ListEntry], venues: VenueRegistry, context: _BuildContext
+) -> Paper:
+    """The one record of a paper listed (perhaps several times) in the list."""
+    head = group[0]
+    _report_relisting(group, context.problems)
+    links = _merged_links(group, context.problems)
+    venue_key, venue = _venue_key(head, venues, context.problems)
+    authors, doi, arxiv = _bib_facts(head, venue, venues, context.bib, context.problems)
+    dates = [context.first_seen[e.index] for e in group if e.index in context.first_seen]
+    record_id = make_record_id(head.title, head.year, context.used)
+    context.used.add(record_id)
+    return Paper(
+        id=record_id, title=head.title, authors=authors, venue=venue_key, year=head.year,
+        month=head.month, arxiv=arxiv, doi=doi, links=Links(**links),
+        categories=list(dict.fromkeys(entry.category for entry in group)),
+        added=min(dates) if dates else context.today,
+    )
+
+
+def _framework(row: FrameworkRow, code_owner: Mapping[str, str], context: _BuildContext) -> (
+    Framework
+):
+    links: dict[str, str] = {}
+    for kind, url in row.links:
+        if kind not in links and _usable_link(row, kind, url, context.problems):
+            links[kind] = url
+    record_id = make_record_id(row.name, None, context.used)
+    context.used.add(record_id)
+    code = links.get("code")
+    return Framework(
+        id=record_id, kind="framework", title=row.name, categories=["frameworks"],
+        framework=FrameworkInfo(
+            training=row.training, inference=row.inference, features=row.features
+        ),
+        links=Links(**links), paper_id=code_owner.get(url_key(code)) if code else None,
+        added=context.today,
+    )
+
+
+@dataclass
+class _BuildContext:
+    """What building the records of one list shares: ids used, problems, sources."""
+
+    bib: tuple[DuplicateIndex, list[BibEntry]] | None
+    first_seen: Mapping[int, dt.date]
+    today: dt.date
+    used: set[str] = field(default_factory=set)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
 def build_records(
     result: ImportResult,
     venues: VenueRegistry,
@@ -544,182 +528,27 @@ def build_records(
     bib: Sequence[BibEntry] = (),
     first_seen: Mapping[int, dt.date] | None = None,
     today: dt.date | None = None,
-    taken: Iterable[str] = (),
 ) -> BuildResult:
     """Turn parsed entries into records: one per paper, one per framework.
 
-    `taken` holds ids already in use (existing files), so new ids never collide.
+    Ids are unique within the list; `plan_import` then fits them into an existing catalog.
     """
-    today = today or dt.date.today()
-    first_seen = first_seen or {}
-    used = set(taken)
-    problems: list[ImportProblem] = []
+    context = _BuildContext(bib_index(bib) if bib else None, first_seen or {},
+                            today or dt.date.today())
     records: list[Paper | Framework] = []
     sources: dict[str, list[int]] = {}
-
     for group in group_duplicates(result.entries):
-        head = group[0]
-        for other in group[1:]:
-            if other.label != head.label or dict(other.links) != dict(head.links):
-                problems.append(ImportProblem(
-                    other.line, other.title,
-                    f"listed again (first at line {head.line}) with other label or links; "
-                    "kept the first listing's",
-                    DUPLICATE_CONFLICT,
-                ))
-        links: dict[str, str] = {}
-        for entry in group:
-            for kind, url in entry.links:
-                if kind not in links and _usable_link(entry, kind, url, problems):
-                    links[kind] = url
-        arxiv = next((a for a in (arxiv_id_from_url(u) for _, u in head.links) if a), None)
-        venue = venues.lookup(head.venue_label)
-        if venue is None:
-            problems.append(ImportProblem(
-                head.line, head.label, f"venue label {head.venue_label!r} is not in venues.yaml",
-                UNKNOWN_VENUE,
-            ))
-            venue_key = re.sub(r"[^a-z0-9]+", "-", head.venue_label.lower()).strip("-") or "unknown"
-        else:
-            venue_key = venue.key
-        categories = list(dict.fromkeys(entry.category for entry in group))
-        dates = [first_seen[e.index] for e in group if e.index in first_seen]
-        authors: list[str] = []
-        doi = None
-        match = _match_bib(head, arxiv, bib) if bib else None
-        if match is not None and _arxiv_conflict(match, arxiv):
-            problems.append(ImportProblem(
-                head.line, head.title,
-                f"BibTeX entry {match.key} has this title but arXiv id {match.arxiv}, and the "
-                f"list links {arxiv}; its authors were not taken", BIB_DISAGREES,
-            ))
-            match = None
-        if match is not None:
-            authors = list(match.authors)
-            doi = match.doi
-            if match.truncated:
-                problems.append(ImportProblem(
-                    head.line, head.title,
-                    f"BibTeX entry {match.key} ends its author list with 'and others'; "
-                    "the list is incomplete", BIB_TRUNCATED,
-                ))
-            if arxiv is None and match.arxiv:
-                arxiv = match.arxiv
-            disagreement = _bib_disagreement(match, head, venue, venues)
-            if disagreement:
-                problems.append(ImportProblem(head.line, head.label, disagreement, BIB_DISAGREES))
-        record_id = make_record_id(head.title, head.year, used)
-        used.add(record_id)
-        records.append(Paper(
-            id=record_id, title=head.title, authors=authors, venue=venue_key, year=head.year,
-            month=head.month, arxiv=arxiv, doi=doi, links=Links(**links),
-            categories=categories, added=min(dates) if dates else today,
-        ))
-        sources[record_id] = [e.index for e in group]
-
+        paper = _paper(group, venues, context)
+        records.append(paper)
+        sources[paper.id] = [e.index for e in group]
     code_owner = {
-        normalise_url(r.links.code): r.id for r in records if isinstance(r, Paper) and r.links.code
+        url_key(r.links.code): r.id for r in records if isinstance(r, Paper) and r.links.code
     }
     for row in result.frameworks:
-        links = {}
-        for kind, url in row.links:
-            if kind not in links and _usable_link(row, kind, url, problems):
-                links[kind] = url
-        record_id = make_record_id(row.name, None, used)
-        used.add(record_id)
-        records.append(Framework(
-            id=record_id, kind="framework", title=row.name, categories=["frameworks"],
-            framework=FrameworkInfo(
-                training=row.training, inference=row.inference, features=row.features
-            ),
-            links=Links(**links), paper_id=code_owner.get(normalise_url(links.get("code"))),
-            added=today,
-        ))
-        sources[record_id] = []
-    return BuildResult(records, problems, sources)
-
-
-# --- reviewed fixes -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fix:
-    """One reviewed change to an imported record, with the reason a curator accepted it.
-
-    `entry` names the record by the list index (from 0) of one of its listings; `record`
-    names it by id (for frameworks). `changes` holds new values of record keys: `links` is
-    merged key by key, a null value removes a key, and `venue` may be a label or alias.
-    A fix that changes the title or year also renews the id, unless it sets one.
-    """
-
-    changes: Mapping[str, object]
-    reason: str
-    entry: int | None = None
-    record: str | None = None
-
-
-def load_fixes(path: Path) -> list[Fix]:
-    """Read a fixes file: `fixes:` a list of {entry|record, set, reason}."""
-    from effdiff_catalog.records.yamlio import load_data_file
-
-    raw = load_data_file(Path(path))
-    items = raw.get("fixes") if isinstance(raw, dict) else None
-    if not isinstance(items, list):
-        raise ValueError(f"{path}: expected a mapping with a 'fixes' list")
-    fixes = []
-    for number, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("set"), dict):
-            raise ValueError(f"{path}: fix #{number} needs a 'set' mapping")
-        if not str(item.get("reason") or "").strip():
-            raise ValueError(f"{path}: fix #{number} has no 'reason'")
-        if ("entry" in item) == ("record" in item):
-            raise ValueError(f"{path}: fix #{number} needs exactly one of 'entry' and 'record'")
-        fixes.append(Fix(changes=item["set"], reason=str(item["reason"]),
-                         entry=item.get("entry"), record=item.get("record")))
-    return fixes
-
-
-def apply_fixes(built: BuildResult, fixes: Sequence[Fix], venues: VenueRegistry) -> None:
-    """Apply reviewed fixes to built records, in place. A fix that names no record, or
-    that makes a record invalid, is an error: the fixes file is out of date."""
-    from effdiff_catalog.records.models import RECORD_ADAPTER
-
-    for fix in fixes:
-        if fix.record is not None:
-            target = fix.record
-        else:
-            target = next(
-                (rid for rid, indexes in built.sources.items() if fix.entry in indexes), ""
-            )
-        position = next((i for i, r in enumerate(built.records) if r.id == target), None)
-        if position is None:
-            raise ValueError(f"fix for {fix.record or f'entry {fix.entry}'}: no such record")
-        old = built.records[position]
-        data = old.model_dump(mode="python")
-        for key, value in fix.changes.items():
-            if key == "links" and isinstance(value, Mapping):
-                links = dict(data.get("links") or {})
-                for kind, url in value.items():
-                    links[kind] = url
-                data["links"] = links
-            elif key == "venue" and isinstance(value, str):
-                venue = venues.lookup(value)
-                data["venue"] = venue.key if venue else value
-            else:
-                data[key] = value
-        if "id" not in fix.changes and (data["title"], data.get("year")) != (
-            old.title, getattr(old, "year", None)
-        ):
-            # Ids are made once, at import: a fixed title or year gets its own id now.
-            others = {r.id for r in built.records if r.id != old.id}
-            data["id"] = make_record_id(data["title"], data.get("year"), others)
-        try:
-            new = RECORD_ADAPTER.validate_python(data)
-        except ValidationError as exc:
-            raise ValueError(f"fix for {old.id}: {exc.errors()[0]['msg']}") from exc
-        built.records[position] = new
-        if new.id != old.id:
-            built.sources[new.id] = built.sources.pop(old.id)
+        framework = _framework(row, code_owner, context)
+        records.append(framework)
+        sources[framework.id] = []
+    return BuildResult(records, context.problems, sources)
 
 
 def import_file(
@@ -731,21 +560,68 @@ def import_file(
     first_seen_path: Path | None = None,
     fixes_path: Path | None = None,
     today: dt.date | None = None,
-    taken: Iterable[str] = (),
 ) -> tuple[ImportResult, BuildResult]:
     """Parse a README and build its records, with the optional BibTeX, dates and fixes."""
     result = parse_awesome_list(Path(path).read_text(encoding="utf-8"), taxonomy)
     bib: list[BibEntry] = []
     if bib_path is not None:
-        bib, messages = load_bib(Path(bib_path).read_text(encoding="utf-8"))
+        bib, messages = read_bib(Path(bib_path).read_text(encoding="utf-8"))
         result.problems.extend(ImportProblem(0, str(bib_path), m, BIB_DISAGREES) for m in messages)
     first_seen = (
         read_first_seen(Path(first_seen_path).read_text(encoding="utf-8"))
         if first_seen_path is not None else None
     )
-    built = build_records(
-        result, venues, bib=bib, first_seen=first_seen, today=today, taken=taken
-    )
+    built = build_records(result, venues, bib=bib, first_seen=first_seen, today=today)
     if fixes_path is not None:
+        from effdiff_catalog.ingest.fixes import apply_fixes, load_fixes
+
         apply_fixes(built, load_fixes(fixes_path), venues)
     return result, built
+
+
+@dataclass
+class ListImport:
+    """What `effdiff import` did: the list as parsed, the records built, and for each
+    record what became of it in the catalog (`merge.Merged`)."""
+
+    result: ImportResult
+    built: BuildResult
+    merged: list[Merged]
+
+    @property
+    def problems(self) -> list[ImportProblem]:
+        return sorted(self.result.problems + self.built.problems, key=lambda p: p.line)
+
+    @property
+    def unparsed(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.rule == UNPARSED]
+
+    def count(self, *actions: str) -> int:
+        return sum(m.action in actions for m in self.merged)
+
+
+def import_list(
+    root: Path,
+    source: Path,
+    *,
+    bib_path: Path | None = None,
+    first_seen_path: Path | None = None,
+    fixes_path: Path | None = None,
+    today: dt.date | None = None,
+    update: bool = False,
+    dry_run: bool = False,
+) -> ListImport:
+    """Import an awesome list into the catalog at `root` (see `merge` for the rules): new
+    papers get files, papers already there are reported or, with `update`, edited in place;
+    another paper's record is never touched. Raises ValueError for unusable inputs."""
+    from effdiff_catalog.ingest.merge import plan_merge, write_merge
+    from effdiff_catalog.records.catalog import load_catalog
+
+    catalog, _ = load_catalog(Path(root))
+    result, built = import_file(
+        source, catalog.taxonomy, catalog.venues, bib_path=bib_path,
+        first_seen_path=first_seen_path, fixes_path=fixes_path, today=today,
+    )
+    merged = plan_merge(catalog, built.records, update=update)
+    write_merge(merged, dry_run=dry_run)
+    return ListImport(result, built, merged)

@@ -10,14 +10,13 @@ The library never prompts or prints: the CLI does.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from effdiff_catalog.identity import make_record_id
+from effdiff_catalog.identity import arxiv_url, make_record_id, normalise_arxiv, parse_doi
 from effdiff_catalog.records.catalog import (
     PAPERS_DIR,
     Catalog,
@@ -32,9 +31,6 @@ from effdiff_catalog.records.venues import VenueRegistry
 from effdiff_catalog.records.writer import dump_record, write_new_record
 from effdiff_catalog.records.yamlio import RecordLoadError, parse_record_bytes
 
-_ARXIV_PREFIX = re.compile(r"^(?:arxiv:\s*|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)",
-                           re.IGNORECASE)
-_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
 LINK_KINDS: tuple[str, ...] = tuple(Links.model_fields)
 
 
@@ -83,19 +79,18 @@ def split_list(values: Iterable[str]) -> list[str]:
 
 
 def clean_arxiv(value: str | None) -> str | None:
-    """'arXiv:2312.00858v2' or an abs/pdf URL -> '2312.00858'; the model checks the rest."""
+    """'arXiv:2312.00858v2' or any arXiv URL -> '2312.00858' (`identity.parse_arxiv`).
+    Text that is no arXiv id comes back as given, for the model to refuse with a reason."""
     if not value or not value.strip():
         return None
-    ident = _ARXIV_PREFIX.sub("", value.strip())
-    ident = re.sub(r"(?:\.pdf)?/?$", "", ident, flags=re.IGNORECASE)
-    return re.sub(r"v\d+$", "", ident)
+    return normalise_arxiv(value) or value.strip()
 
 
 def clean_doi(value: str | None) -> str | None:
-    """'https://doi.org/10.1/x' -> '10.1/x'."""
+    """'https://doi.org/10.1/x' -> '10.1/x'; text that is no DOI comes back as given."""
     if not value or not value.strip():
         return None
-    return _DOI_PREFIX.sub("", value.strip())
+    return parse_doi(value) or value.strip()
 
 
 def category_choices(taxonomy: Taxonomy) -> list[tuple[str, str]]:
@@ -165,7 +160,7 @@ def build_paper(new: NewPaper, catalog: Catalog, taken_ids: Iterable[str] = ()) 
     if unknown:
         raise ScaffoldError([f"unknown link kind {kind!r}" for kind in unknown])
     if arxiv and "paper" not in links:
-        links["paper"] = f"https://arxiv.org/abs/{arxiv}"
+        links["paper"] = arxiv_url(arxiv)
     taken = set(taken_ids) | {record.id for record in catalog.records}
     title = " ".join(new.title.split())
     try:

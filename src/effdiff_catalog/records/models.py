@@ -22,17 +22,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from effdiff_catalog.identity import ARXIV_PATTERN, DOI_PATTERN, parse_arxiv
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 CATEGORY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$"
-# New-style ids (0704.0001 onwards, 5 digits after the dot since 2015) and old-style
-# archive/YYMMNNN ids (math/0601001, cs.LG/0601001 style subject classes).
-ARXIV_NEW = r"\d{4}\.\d{4,5}"
-ARXIV_OLD = r"[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7}"
-ARXIV_PATTERN = rf"^(?:{ARXIV_NEW}|{ARXIV_OLD})$"
-DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 CITATION_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_:.-]*$"
 
-_ARXIV_RE = re.compile(ARXIV_PATTERN)
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -60,13 +55,10 @@ HttpLink = Annotated[
 
 
 def _check_arxiv(value: str) -> str:
-    if not _ARXIV_RE.match(value):
-        hint = ""
-        stripped = re.sub(r"v\d+$", "", value)
-        if stripped != value and _ARXIV_RE.match(stripped):
-            hint = f"; write it without the version: {stripped!r}"
-        elif value.lower().startswith(("arxiv:", "http")):
-            hint = "; write the bare id, such as '2405.20320'"
+    """A record stores the canonical id: bare, without version (`identity.parse_arxiv`)."""
+    parsed = parse_arxiv(value)
+    if parsed is None or parsed.id != value:
+        hint = f"; write it as {parsed.id!r}" if parsed else ""
         raise PydanticCustomError(
             "arxiv_format",
             "malformed arXiv id '{value}': expected 'YYMM.NNNNN' or 'archive/YYMMNNN'{hint}",

@@ -9,7 +9,6 @@ against it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from effdiff_catalog.identity import KEY_KINDS, DuplicateIndex, arxiv_year_month, url_key
 from effdiff_catalog.records.catalog import Catalog, LoadedRecord, load_catalog
 from effdiff_catalog.records.diagnostics import Diagnostic, Severity, did_you_mean
 from effdiff_catalog.records.models import Framework, Paper
@@ -98,19 +98,6 @@ def check_venue(entry: LoadedRecord, catalog: Catalog) -> Iterable[Diagnostic]:
             f"{venue.short} did not meet in {record.year} (it meets {when or 'yearly'}{span})",
             "year",
         )
-
-
-_ARXIV_NEW_DATE = re.compile(r"^(\d{2})(\d{2})\.")
-_ARXIV_OLD_DATE = re.compile(r"/(\d{2})(\d{2})\d{3}$")
-
-
-def arxiv_year_month(arxiv_id: str) -> tuple[int, int] | None:
-    """The (year, month) an arXiv id was issued in, from the id itself."""
-    match = _ARXIV_NEW_DATE.match(arxiv_id) or _ARXIV_OLD_DATE.search(arxiv_id)
-    if not match:
-        return None
-    yy, mm = int(match.group(1)), int(match.group(2))
-    return (1900 + yy if yy >= 91 else 2000 + yy), mm
 
 
 def check_arxiv_date(entry: LoadedRecord, catalog: Catalog) -> Iterable[Diagnostic]:
@@ -264,43 +251,6 @@ RECORD_RULES: list[RecordRule] = [
 # --- cross-record rules ------------------------------------------------------------------
 
 
-_WORD = re.compile(r"[a-z0-9]+")
-_ARXIV_URL = re.compile(
-    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/([^?#]+?)(?:v\d+)?(?:\.pdf)?/?$"
-)
-
-
-def normalise_title(title: str) -> str:
-    """Case, accents, punctuation and spacing removed, so near-identical titles compare equal."""
-    if not title.isascii():
-        title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return " ".join(_WORD.findall(title.lower()))
-
-
-def normalise_url(url: str) -> str:
-    """Scheme, 'www.', trailing slash and arXiv abs/pdf/version variants made equal."""
-    arxiv = _ARXIV_URL.match(url)
-    if arxiv:
-        return f"arxiv.org/abs/{arxiv.group(1)}"
-    if "?" not in url and "#" not in url and "arxiv.org" not in url and "://" in url:
-        rest = url.split("://", 1)[1].rstrip("/")
-        host, _, path = rest.partition("/")
-        host = host.lower().removeprefix("www.")
-        return f"{host}/{path}" if path else host
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path.rstrip("/")
-    if host.endswith("arxiv.org"):
-        path = re.sub(r"^/(abs|pdf)/", "/abs/", path)
-        path = re.sub(r"(v\d+)?(\.pdf)?$", "", path)
-        return f"arxiv.org{path}"
-    if host == "openreview.net":
-        query = "&".join(sorted(p for p in parts.query.split("&") if p.startswith("id=")))
-        return f"openreview.net/{query}"
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{path}{query}"
-
-
 def _duplicates(
     entries: Sequence[LoadedRecord], key: Callable[[LoadedRecord], Iterable[str]]
 ) -> dict[str, list[LoadedRecord]]:
@@ -333,39 +283,34 @@ def check_duplicate_ids(catalog: Catalog) -> Iterable[Diagnostic]:
 
 
 def check_duplicate_papers(catalog: Catalog) -> Iterable[Diagnostic]:
-    papers = [e for e in catalog.entries if isinstance(e.record, Paper)]
+    """Two records that are the same paper, by `identity` (one report per pair of files,
+    under the strongest key they share)."""
+    # Keyed by file, not by id: two files with one id are still two papers to compare.
+    papers = {e.path: e for e in catalog.entries if isinstance(e.record, Paper)}
+    index = DuplicateIndex((path, e.record) for path, e in papers.items())
+    shared = sorted(index.groups(), key=lambda group: KEY_KINDS.index(group[0]))
+    reported: set[frozenset[str]] = set()
+    for kind, value, paths_in_group in shared:
+        group = [papers[path] for path in paths_in_group]
+        paths = frozenset(paths_in_group)
+        if paths in reported:
+            continue
+        reported.add(paths)
+        what, loc = _DUPLICATE_KEYS[kind]
+        yield from _pairwise({value: group}, "duplicate-paper", f"same paper: {what}", loc)
 
-    def arxiv(e: LoadedRecord) -> list[str]:
-        return [e.record.arxiv] if isinstance(e.record, Paper) and e.record.arxiv else []
 
-    def doi(e: LoadedRecord) -> list[str]:
-        return [e.record.doi.lower()] if isinstance(e.record, Paper) and e.record.doi else []
-
-    def paper_url(e: LoadedRecord) -> list[str]:
-        links = e.record.links
-        return [normalise_url(u) for u in (links.paper, links.proceedings) if u]
-
-    def title(e: LoadedRecord) -> list[str]:
-        return [normalise_title(e.record.title)]
-
-    reported: set[tuple[str, frozenset[str]]] = set()
-    for what, key, loc in (
-        ("arXiv id", arxiv, ("arxiv",)),
-        ("DOI", doi, ("doi",)),
-        ("paper URL", paper_url, ("links", "paper")),
-        ("normalised title", title, ("title",)),
-    ):
-        for value, group in _duplicates(papers, key).items():
-            paths = frozenset(e.path for e in group)
-            if ("pair", paths) in reported:
-                continue  # one report per pair of files is enough
-            reported.add(("pair", paths))
-            yield from _pairwise({value: group}, "duplicate-paper", f"same paper: {what}", loc)
+_DUPLICATE_KEYS: dict[str, tuple[str, tuple[object, ...]]] = {
+    "arxiv": ("arXiv id", ("arxiv",)),
+    "doi": ("DOI", ("doi",)),
+    "url": ("paper URL", ("links", "paper")),
+    "title": ("normalised title", ("title",)),
+}
 
 
 def check_duplicate_code_urls(catalog: Catalog) -> Iterable[Diagnostic]:
     papers = [e for e in catalog.entries if isinstance(e.record, Paper) and e.record.links.code]
-    groups = _duplicates(papers, lambda e: [normalise_url(e.record.links.code or "")])
+    groups = _duplicates(papers, lambda e: [url_key(e.record.links.code or "")])
     yield from _pairwise(groups, "duplicate-code-url", "code URL", ("links", "code"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -68,10 +69,72 @@ class Venue(BaseModel):
     def is_preprint(self) -> bool:
         return self.kind == "preprint"
 
+    @property
+    def single_edition(self) -> bool:
+        """One edition of one workshop (first_year = last_year), matched only by its own
+        names; not a conference's joint workshop proceedings."""
+        return self.first_year is not None and self.first_year == self.last_year
+
 
 def normalise_venue_name(text: str) -> str:
-    """Lower-case words only: 'Proc. of NeurIPS 2023' style noise is left to callers."""
+    """Lower-case words only: 'Proc. of NeurIPS 2023' style noise is left to `variants`."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+
+
+_YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
+_ORDINAL = (
+    r"(?:\d+(?:st|nd|rd|th)|(?:[a-z]+-)?(?:first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+    r"seventeenth|eighteenth|nineteenth|twentieth|[a-z]+tieth))"
+)
+_PROCEEDINGS_OF = re.compile(
+    rf"^\s*(?:in\s+)?(?:(?:proceedings|proc\.?)\s+(?:of\s+)?)?(?:the\s+)?"
+    rf"(?:{_ORDINAL}\s+)?(?:annual\s+)?",
+    re.IGNORECASE,
+)
+_PUBLISHER_PREFIX = re.compile(r"^\s*(?:ieee/cvf|ieee|acm|annual)\s+", re.IGNORECASE)
+_ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+_WORKSHOP_WORD = re.compile(r"\bworkshops?\b|(?:^|\s)@\s*\w", re.IGNORECASE)
+
+
+def variants(text: str) -> list[str]:
+    """Ways a venue string may be written around a registry name, most literal first:
+    'Proceedings of the 40th International Conference on Machine Learning, ICML 2023'
+    gives the whole text, then without years, ordinals and 'Proceedings of the', then
+    each comma-separated part, the parenthesised parts, and the acronyms."""
+    out = [text]
+    no_years = _YEAR.sub(" ", text)
+    stripped = _PUBLISHER_PREFIX.sub("", _PROCEEDINGS_OF.sub("", no_years))
+    out += [no_years, stripped]
+    for part in text.split(","):
+        cleaned = _PUBLISHER_PREFIX.sub("", _PROCEEDINGS_OF.sub("", _YEAR.sub(" ", part)))
+        out += [part, cleaned]
+    out += re.findall(r"\(([^()]+)\)", text)  # "(CVPR)", "(NeurIPS 2023)"
+    no_parens = re.sub(r"\([^()]*\)", " ", stripped)
+    out += [no_parens, re.sub(r"\b\d+\b", " ", no_parens)]  # volume numbers: "Systems 36"
+    out += _ACRONYM.findall(no_years)
+    seen: list[str] = []
+    for item in out:
+        item = " ".join(item.split()).strip(" ,.;:")
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+@dataclass(frozen=True)
+class VenueMatch:
+    """What a venue text names, as the registry understands it.
+
+    `venue` is the registry venue meant, or None. A text that names a workshop
+    (`workshop`) maps to a workshop entry only: to the one its names match, or to the
+    joint workshop proceedings of the conference it names (CVPRW for "CVPR Workshop on
+    …"); `main` is that conference. A workshop is never the main conference.
+    """
+
+    venue: Venue | None
+    workshop: bool = False
+    main: Venue | None = None
+    tried: tuple[str, ...] = ()
 
 
 class VenueRegistry:
@@ -122,6 +185,50 @@ class VenueRegistry:
 
     def names(self) -> list[str]:
         return sorted(self._by_name)
+
+    def match(self, text: str, *, free_text: bool = False) -> VenueMatch:
+        """The venue a source's venue text names: the one place venue text meets the registry.
+
+        Tries `variants` of the text through names and aliases; with `free_text` (an arXiv
+        comment or journal_ref), also the longest registry name found in it as whole words.
+        Workshops are recognised from the text ('Workshop', 'CVPRW', '@ ICML') and from the
+        registry's workshop entries, and never map to the main conference.
+        """
+        tried: list[str] = []
+        found: Venue | None = None
+        for candidate in variants(text):
+            tried.append(candidate)
+            found = self.lookup(candidate)
+            if found is not None:
+                break
+        if found is None and free_text:
+            found = self._named_in(text)
+        workshop = self.is_workshop_text(text) or (found is not None and found.kind == "workshop")
+        if not workshop or found is None or found.kind == "workshop":
+            main = self.venues.get(found.workshop_of or "") if found else None
+            return VenueMatch(found, workshop, main, tuple(tried))
+        joint = [v for v in self if v.workshop_of == found.key and not v.single_edition]
+        return VenueMatch(joint[0] if len(joint) == 1 else None, True, found, tuple(tried))
+
+    def is_workshop_text(self, text: str) -> bool:
+        """'… Workshop on …', 'ICML 2024 Workshops', 'CVPRW', 'ES-FoMo @ ICML'."""
+        if _WORKSHOP_WORD.search(text):
+            return True
+        for word in re.findall(r"[A-Za-z]+W\b", text):
+            venue = self.lookup(word[:-1])
+            if venue is not None and venue.kind == "conference":
+                return True
+        return False
+
+    def _named_in(self, text: str) -> Venue | None:
+        """The longest registry name that appears in free text as whole words."""
+        words = normalise_venue_name(_YEAR.sub(" ", text)).split()
+        for size in range(min(10, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                key = self._by_name.get(" ".join(words[start:start + size]))
+                if key is not None:
+                    return self.venues[key]
+        return None
 
     def from_url(self, url: str) -> list[tuple[Venue, int | None]]:
         """Venues (and years) that a paper URL identifies, from the registry's patterns."""

@@ -8,7 +8,6 @@ way to report a bad request, with HTTP 400 today and 200 in the past) fails the 
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -16,12 +15,12 @@ from typing import Any
 
 from effdiff_catalog.checker.http import FetchError, PoliteClient
 from effdiff_catalog.checker.sources import BatchResult, MalformedResponse
+from effdiff_catalog.identity import parse_arxiv
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
-_ABS_RE = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 
 
 class ArxivApiError(MalformedResponse):
@@ -80,13 +79,12 @@ def parse_feed(text: str | bytes) -> ArxivFeed:
         if "/api/errors" in entry_id:
             summary = _text(node.find(f"{ATOM}summary")) or entry_id
             raise ArxivApiError(f"arXiv API error: {summary}")
-        match = _ABS_RE.search(entry_id)
-        if not match:
+        ref = parse_arxiv(entry_id)
+        if ref is None:
             raise MalformedResponse(f"arXiv entry with an unexpected id {entry_id!r}")
-        version = match.group("version")
         entries.append(ArxivEntry(
-            arxiv_id=match.group("id"),
-            version=int(version) if version else None,
+            arxiv_id=ref.id,
+            version=ref.version,
             title=_text(node.find(f"{ATOM}title")) or "",
             authors=[
                 name for a in node.findall(f"{ATOM}author")
