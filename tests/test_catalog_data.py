@@ -14,21 +14,19 @@ from typing import Any
 
 import pytest
 
-from effdiff_catalog.bibtex import export
-from effdiff_catalog.catalog import Catalog, load_catalog
-from effdiff_catalog.importer import (
+from effdiff_catalog.formats.bibtex import export
+from effdiff_catalog.ingest.awesome_list import (
     BuildResult,
-    Fix,
-    apply_fixes,
     build_records,
-    load_bib,
-    load_fixes,
     parse_awesome_list,
     read_first_seen,
 )
-from effdiff_catalog.taxonomy import Taxonomy
-from effdiff_catalog.validate import validate_catalog
-from effdiff_catalog.venues import VenueRegistry
+from effdiff_catalog.ingest.bibtex_reader import read_bib
+from effdiff_catalog.ingest.fixes import Fix, apply_fixes, load_fixes
+from effdiff_catalog.records.catalog import Catalog, load_catalog
+from effdiff_catalog.records.taxonomy import Taxonomy
+from effdiff_catalog.records.validate import validate_catalog
+from effdiff_catalog.records.venues import VenueRegistry
 
 REPO = Path(__file__).resolve().parents[1]
 UPSTREAM = Path(__file__).parent / "fixtures" / "upstream"
@@ -72,7 +70,7 @@ def build_survey(venues: VenueRegistry) -> BuildResult:
         taxonomy,
     )
     assert parsed.unparsed == []
-    bib, messages = load_bib((UPSTREAM / "papers.bib").read_text(encoding="utf-8"))
+    bib, messages = read_bib((UPSTREAM / "papers.bib").read_text(encoding="utf-8"))
     assert messages == []
     first_seen = read_first_seen((UPSTREAM / "first-seen.tsv").read_text(encoding="utf-8"))
     return build_records(parsed, venues, bib=bib, first_seen=first_seen, today=SNAPSHOT_DATE)
