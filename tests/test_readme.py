@@ -281,3 +281,23 @@ def test_round_trip_with_fixes_differs_exactly_at_the_fixed_entries(tmp_path: Pa
     assert unchanged <= after, "an entry without a fix changed"
     assert not (changed & after), "a fix that changes nothing in the list"
     assert len(after - before) == len(fixed)
+
+
+def test_a_third_party_implementation_is_labelled_unofficial_and_imports_back(
+    tmp_path: Path,
+) -> None:
+    taxonomy = Taxonomy.load(REPO / "taxonomy.yaml")
+    paper = Paper(
+        id="x-2023", title="X", venue="iccv", year=2023,
+        categories=["algorithm/efficient-fine-tuning/controlnet"],
+        links=Links(paper="https://a.org/x.pdf", code="https://github.com/authors/x",
+                    code_unofficial="https://github.com/someone/x-reimpl"),
+        added=ADDED,
+    )
+    catalog, _ = load_catalog(make_root(tmp_path, [paper]))
+    text = render_regions(catalog)["papers"]
+    assert ("[[Code]](https://github.com/authors/x) "
+            "[[Code (unofficial)]](https://github.com/someone/x-reimpl)") in text
+    [entry] = parse_awesome_list(text, taxonomy).entries
+    assert dict(entry.links)["code_unofficial"] == "https://github.com/someone/x-reimpl"
+    assert dict(entry.links)["code"] == "https://github.com/authors/x"

@@ -38,7 +38,7 @@ REGIONS = ("toc", "papers")
 BEGIN = "<!-- BEGIN GENERATED: {name} -->"
 END = "<!-- END GENERATED: {name} -->"
 
-LINK_LABELS = {name: name.capitalize() for name in Links.model_fields}
+LINK_LABELS = {name: Links.label(name) for name in Links.model_fields}
 
 # Characters with a meaning in Markdown (or GitHub's math and HTML) inside a line of text.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")

@@ -49,6 +49,7 @@ LINK_KINDS: dict[str, str] = {
     "project": "project", "project page": "project", "website": "project", "homepage": "project",
     "video": "video", "slides": "slides", "poster": "poster", "blog": "blog",
     "proceedings": "proceedings",
+    **{Links.label(kind).lower(): kind for kind in Links.model_fields},
 }
 
 _HEADING = re.compile(r"^(#{1,6})\s+(?P<text>.*?)\s*#*\s*$")

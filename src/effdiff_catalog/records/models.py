@@ -82,7 +82,12 @@ class Links(StrictModel):
     """Where to read, run and see the work. Only http(s) URLs."""
 
     paper: HttpLink | None = Field(None, description="The paper itself (PDF or landing page).")
-    code: HttpLink | None = Field(None, description="Source code repository.")
+    code: HttpLink | None = Field(None, description="The authors' own source code.")
+    code_unofficial: HttpLink | None = Field(
+        None, title="Code (unofficial)",
+        description="A third-party implementation, not by the authors; every output labels "
+        "it 'Code (unofficial)'.",
+    )
     project: HttpLink | None = Field(None, description="Project page.")
     video: HttpLink | None = None
     slides: HttpLink | None = None
@@ -96,6 +101,12 @@ class Links(StrictModel):
         """The links that are set, in field order."""
         values = self.__dict__
         return [(k, values[k]) for k in _LINK_FIELDS if values[k]]
+
+    @staticmethod
+    def label(kind: str) -> str:
+        """What every output calls a link kind: 'Code', 'Code (unofficial)', ..."""
+        field = Links.model_fields.get(kind)
+        return (field.title if field and field.title else None) or kind.capitalize()
 
 
 _LINK_FIELDS = tuple(Links.model_fields)

@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from effdiff_catalog.records.catalog import Catalog
-from effdiff_catalog.records.models import Paper
+from effdiff_catalog.records.models import Links, Paper
 from effdiff_catalog.records.taxonomy import Node, Taxonomy
 from effdiff_catalog.records.venues import VenueRegistry
 from effdiff_catalog.resources import package_path
@@ -44,7 +44,8 @@ SEARCH_INDEX_VERSION = 1
 FEED_PATH = "feed.xml"
 BIB_DIR = "bib"
 RECENT_LIMIT = 50
-LINK_LABELS = {"paper": "Paper", "code": "Code", "project": "Project"}
+# The links every entry shows first; the others follow under their own labels.
+LINK_LABELS = {kind: Links.label(kind) for kind in ("paper", "code", "project")}
 
 BibEntry = Callable[[Paper], str]
 
@@ -272,7 +273,7 @@ class _Context:
             if key in LINK_LABELS and is_http_url(url)
         ]
         extra = [
-            (key.capitalize(), url)
+            (Links.label(key), url)
             for key, url in paper.links.items()
             if key not in LINK_LABELS and is_http_url(url)
         ]
@@ -445,7 +446,7 @@ def iter_site(
         described = by_id.get(fw.paper_id) if fw.paper_id else None
         fw_rows.append({
             "title": fw.title, "info": fw.framework,
-            "links": [(LINK_LABELS.get(k, k.capitalize()), v)
+            "links": [(Links.label(k), v)
                       for k, v in fw.links.items() if is_http_url(v)],
             "paper": (relative_url("frameworks.md", ctx.home(described))
                       if isinstance(described, Paper) else None),
