@@ -103,6 +103,22 @@ def test_preprint_year_and_month_must_match_the_arxiv_id(catalog_builder: Catalo
     assert sorted((d.line, d.suggestion) for d in hits) == [(9, "2022"), (17, "11")]
 
 
+@pytest.mark.parametrize(("year", "fires"), [(2024, False), (2023, False), (2022, True)])
+def test_a_venue_paper_may_reach_arxiv_up_to_a_year_after_its_venue(
+    catalog_builder: CatalogBuilder, year: int, fires: bool
+) -> None:
+    """DecompDiff is ICML 2023 with arXiv 2403.07902: allowed, as CONTRIBUTING.md says."""
+    catalog_builder.write("deepcache-2024.yaml", record(
+        venue="venue: icml", year=f"year: {year}", arxiv='arxiv: "2403.07902"',
+        links="links:\n  paper: https://arxiv.org/abs/2403.07902"))
+    hits = only(validate_catalog(catalog_builder.root), "arxiv-date")
+    assert bool(hits) == fires
+    if fires:
+        assert "more than 1 year before arXiv id 2403.07902" in hits[0].message
+    contributing = (Path(__file__).parents[1] / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "by at most one year" in contributing
+
+
 def test_same_paper_twice_is_reported_on_both_files(catalog_builder: CatalogBuilder) -> None:
     catalog_builder.write("deepcache-2024.yaml", GOOD_RECORD)
     catalog_builder.write("deepcache-again-2024.yaml", record(
