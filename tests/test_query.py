@@ -8,6 +8,7 @@ import pytest
 
 from effdiff_catalog.records.catalog import Catalog, load_catalog
 from effdiff_catalog.records.query import (
+    Query,
     QueryError,
     citable,
     plan_export,
@@ -76,11 +77,11 @@ def test_frameworks_are_cited_through_their_paper(mini: Catalog):
     assert ids(uncitable_frameworks(chosen, mini)) == ["xformers"]
 
 
-def test_plan_export_splits_by_top_level_section_and_fixes_keys_catalog_wide():
-    plan = plan_export(MINI, split_sections=True)
+def test_plan_export_splits_by_top_level_section_and_fixes_keys_catalog_wide(mini: Catalog):
+    plan = plan_export(mini, split_sections=True)
     assert [s.name for s in plan.sets] == ["all", "algorithm", "system", "frameworks"]
     assert plan.keys["lora-2022"] == "hu2022lora"
     assert any("xformers" in note for note in plan.notes)
-    one = plan_export(MINI, ids=["lora-2022"])
+    one = plan_export(mini, Query.of(ids=["lora-2022"]))
     assert [s.name for s in one.sets] == ["selection"]
     assert ids(one.sets[0].papers) == ["lora-2022"]

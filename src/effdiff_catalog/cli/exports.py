@@ -1,17 +1,18 @@
-"""Citation exports: bib and csl."""
+"""Citation exports: `export --format …`, and `bib` and `csl`, its aliases for BibTeX and
+CSL-JSON. One function serves the three commands, so their options are defined once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from effdiff_catalog.cli.app import OutputOption, RootOption, app
+from effdiff_catalog.formats.base import exporters
 
-if TYPE_CHECKING:
-    from effdiff_catalog.records.query import CitableSet, ExportPlan
+ALIASES = {"bib": "bibtex", "csl": "csl-json"}
+FORMATS = ", ".join(f"{name} (.{e.extension}: {e.summary})" for name, e in exporters().items())
 
 CategoryFilter = Annotated[
     list[str] | None,
@@ -27,8 +28,15 @@ YearFilter = Annotated[list[int] | None, typer.Option("--year", help="Exact year
 SinceFilter = Annotated[int | None, typer.Option("--since", help="This year or later.")]
 TagFilter = Annotated[list[str] | None, typer.Option("--tag", help="Tag. Repeatable.")]
 IdFilter = Annotated[list[str] | None, typer.Option("--id", help="Record id. Repeatable.")]
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help=f"The format: {FORMATS}. `bib` and `csl` imply theirs."),
+]
 AbstractsOption = Annotated[
     bool, typer.Option("--with-abstracts", help="Include abstracts (off by default).")
+]
+AsciiOption = Annotated[
+    bool, typer.Option("--ascii", help="BibTeX: write non-ASCII letters as TeX escapes ({\\\"u}).")
 ]
 SplitOption = Annotated[
     Path | None,
@@ -39,108 +47,57 @@ SplitOption = Annotated[
     ),
 ]
 
+HELP = """Write the whole catalog or a filtered subset as BibTeX, CSL-JSON or RIS.
 
-def _cite_plan(root: Path, split: bool, **filters: object) -> ExportPlan:
-    """The library's export plan, or a clean exit for a filter typo."""
-    from effdiff_catalog.records.query import QueryError, plan_export
+Frameworks are cited through the paper that describes them. Keys are the stored
+citation_key values; records without one get the key computed over the whole catalog, and
+a warning. A filter value the catalog does not know is an error (exit 2)."""
 
+
+def export(
+    ctx: typer.Context,
+    output_format: FormatOption = None,
+    root: RootOption = Path("."),
+    category: CategoryFilter = None,
+    venue: VenueFilter = None,
+    year: YearFilter = None,
+    since: SinceFilter = None,
+    tag: TagFilter = None,
+    ids: IdFilter = None,
+    with_abstracts: AbstractsOption = False,
+    ascii: AsciiOption = False,
+    output: OutputOption = None,
+    split_sections: SplitOption = None,
+) -> None:
+    from effdiff_catalog.formats.base import ExportOptions, exporter
+    from effdiff_catalog.formats.export import export_catalog
+    from effdiff_catalog.records.query import Query
+
+    name = output_format or ALIASES.get(ctx.info_name or "export")
+    if name is None:
+        typer.echo(f"error: give --format ({', '.join(exporters())})", err=True)
+        raise typer.Exit(2)
     try:
-        plan = plan_export(root, split_sections=split, **filters)  # type: ignore[arg-type]
-    except QueryError as exc:
+        run = export_catalog(
+            root, exporter(name), Query.of(category, venue, year, since, tag, ids),
+            options=ExportOptions(with_abstracts=with_abstracts, ascii=ascii),
+            output=output, split_dir=split_sections,
+        )
+    except ValueError as exc:  # an unknown filter value (QueryError) or format
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    for note in plan.notes:
+    for note in run.notes:
         typer.echo(f"note: {note}", err=True)
-    return plan
-
-
-def _cite_targets(
-    plan: ExportPlan, split_sections: Path | None, output: Path | None, extension: str
-) -> Iterator[tuple[CitableSet, Path | None]]:
-    """Each set of papers to write, with its file (None: stdout)."""
-    for chosen in plan.sets:
-        if split_sections is None:
-            yield chosen, output
-        else:
-            split_sections.mkdir(parents=True, exist_ok=True)
-            yield chosen, split_sections / f"{chosen.name}.{extension}"
-
-
-def _shown_warnings(set_name: str, warnings: list[str]) -> list[str]:
-    """Warnings once: with the whole catalog (or the selection), not again per section."""
-    return warnings if set_name in ("all", "selection") else []
-
-
-def _cite_emit(text: str, output: Path | None, warnings: list[str]) -> None:
-    from effdiff_catalog.records.writer import atomic_write
-
-    for warning in warnings:
+    for warning in run.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        atomic_write(output, text)
-        typer.echo(f"wrote {output}", err=True)
+    for out in run.outputs:
+        if out.path is None:
+            typer.echo(out.exported.text, nl=False)
+        else:
+            typer.echo(f"wrote {out.path}", err=True)
 
 
-@app.command()
-def bib(
-    root: RootOption = Path("."),
-    category: CategoryFilter = None,
-    venue: VenueFilter = None,
-    year: YearFilter = None,
-    since: SinceFilter = None,
-    tag: TagFilter = None,
-    ids: IdFilter = None,
-    with_abstracts: AbstractsOption = False,
-    ascii: Annotated[
-        bool, typer.Option("--ascii", help="Write non-ASCII letters as TeX escapes ({\\\"u}).")
-    ] = False,
-    output: OutputOption = None,
-    split_sections: SplitOption = None,
-) -> None:
-    """Write BibTeX for the whole catalog or a filtered subset.
-
-    Frameworks are cited through the paper that describes them. Keys are the stored
-    citation_key values; records without one get the computed key and a warning.
-    """
-    from effdiff_catalog.formats.bibtex import export
-
-    plan = _cite_plan(
-        root, split_sections is not None, category=category, venues=venue, years=year,
-        since=since, tags=tag, ids=ids,
-    )
-    for chosen, target in _cite_targets(plan, split_sections, output, "bib"):
-        result = export(
-            chosen.papers, plan.catalog.venues, keys=plan.keys,
-            with_abstract=with_abstracts, ascii=ascii,
-        )
-        _cite_emit(result.text, target, _shown_warnings(chosen.name, result.warnings))
-
-
-@app.command()
-def csl(
-    root: RootOption = Path("."),
-    category: CategoryFilter = None,
-    venue: VenueFilter = None,
-    year: YearFilter = None,
-    since: SinceFilter = None,
-    tag: TagFilter = None,
-    ids: IdFilter = None,
-    with_abstracts: AbstractsOption = False,
-    output: OutputOption = None,
-    split_sections: SplitOption = None,
-) -> None:
-    """Write CSL-JSON (for Zotero and Pandoc) with the same filters and keys as `bib`."""
-    from effdiff_catalog.formats.csl import export
-
-    plan = _cite_plan(
-        root, split_sections is not None, category=category, venues=venue, years=year,
-        since=since, tags=tag, ids=ids,
-    )
-    for chosen, target in _cite_targets(plan, split_sections, output, "json"):
-        result = export(
-            chosen.papers, plan.catalog.venues, keys=plan.keys, with_abstract=with_abstracts
-        )
-        _cite_emit(result.json(), target, _shown_warnings(chosen.name, result.warnings))
-
+app.command("export", help=HELP)(export)
+app.command("bib", help="BibTeX: the same as `export --format bibtex`.\n\n" + HELP)(export)
+app.command("csl", help="CSL-JSON (Zotero, Pandoc): the same as `export --format csl-json`."
+            "\n\n" + HELP)(export)

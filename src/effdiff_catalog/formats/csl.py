@@ -19,12 +19,12 @@ Frameworks are handled as in BibTeX: see `query.citable`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from effdiff_catalog.formats.base import Exported, ExportOptions, Format, prepare
 from effdiff_catalog.formats.bibtex import best_url
-from effdiff_catalog.records.citekeys import export_keys
 from effdiff_catalog.records.models import Paper
 from effdiff_catalog.records.venues import VenueRegistry
 
@@ -123,27 +123,20 @@ def export(
     keys: Mapping[str, str] | None = None,
     with_abstract: bool = False,
 ) -> CslResult:
-    """CSL-JSON items for `records`; keys as in `bibtex.export`."""
-    keys, key_warnings = export_keys(records, keys)
-    result = CslResult()
-    result.warnings.extend(key_warnings)
+    """CSL-JSON items for `records`; keys and warnings as every format (`base.prepare`)."""
+    keys, warnings = prepare(records, venues, keys)
+    result = CslResult(warnings=warnings)
     for record in records:
         key = keys[record.id]
-        if not record.authors:
-            result.warnings.append(f"{record.id}: no authors recorded")
-        if record.venue not in venues:
-            result.warnings.append(f"{record.id}: venue {record.venue!r} is not in the registry")
         result.items.append(item(record, venues, key=key, with_abstract=with_abstract))
         result.keys[record.id] = key
     return result
 
 
-def render(
-    records: Iterable[Paper],
-    venues: VenueRegistry,
-    *,
-    keys: Mapping[str, str] | None = None,
-    with_abstract: bool = False,
-) -> str:
-    """The CSL-JSON text for `records`."""
-    return export(list(records), venues, keys=keys, with_abstract=with_abstract).json()
+def _render(papers: Sequence[Paper], venues: VenueRegistry, options: ExportOptions) -> Exported:
+    done = export(papers, venues, keys=options.keys, with_abstract=options.with_abstracts)
+    return Exported(done.json(), done.keys, done.warnings)
+
+
+EXPORTER = Format("csl-json", "json", "application/vnd.citationstyles.csl+json",
+                  "CSL-JSON, for Zotero, Pandoc and citeproc", _render)

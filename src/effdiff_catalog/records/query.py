@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from effdiff_catalog.records.catalog import Catalog
-from effdiff_catalog.records.diagnostics import did_you_mean
+from effdiff_catalog.records.diagnostics import Diagnostic, did_you_mean
 from effdiff_catalog.records.models import Framework, Paper
+from effdiff_catalog.records.taxonomy import Taxonomy
 
 Record = Paper | Framework
 
@@ -29,7 +29,8 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Query:
-    """The filters of one selection; None means 'no restriction'."""
+    """The filters of one selection; None means 'no restriction'. Values within one filter
+    are alternatives (OR); different filters must all hold (AND)."""
 
     categories: tuple[str, ...] | None = None
     venues: tuple[str, ...] | None = None
@@ -37,6 +38,21 @@ class Query:
     since: int | None = None
     tags: tuple[str, ...] | None = None
     ids: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        category: str | Iterable[str] | None = None,
+        venues: str | Iterable[str] | None = None,
+        years: int | Iterable[int] | None = None,
+        since: int | None = None,
+        tags: str | Iterable[str] | None = None,
+        ids: str | Iterable[str] | None = None,
+    ) -> Query:
+        """A query from loose arguments: one value or several, empty meaning 'any'."""
+        year_list = (years,) if isinstance(years, int) else tuple(years or ())
+        return cls(_as_tuple(category), _as_tuple(venues), year_list or None, since,
+                   _as_tuple(tags), _as_tuple(ids))
 
 
 def _as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
@@ -46,6 +62,61 @@ def _as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
         return (value,)
     items = tuple(value)
     return items or None
+
+
+@dataclass(frozen=True)
+class _Filter:
+    """A query checked against the catalog: venue names resolved to keys, tags folded."""
+
+    query: Query
+    venue_keys: frozenset[str] | None
+    tags: frozenset[str] | None
+    ids: frozenset[str] | None
+
+    def matches(self, record: Record, taxonomy: Taxonomy) -> bool:
+        q = self.query
+        if self.ids is not None and record.id not in self.ids:
+            return False
+        if q.categories and not any(taxonomy.is_under(path, wanted) for path in record.categories
+                                    for wanted in q.categories):
+            return False
+        if self.tags is not None and not self.tags.intersection(t.lower() for t in record.tags):
+            return False
+        if self.venue_keys is None and q.years is None and q.since is None:
+            return True
+        if not isinstance(record, Paper):
+            return False  # frameworks have no venue or year
+        return ((self.venue_keys is None or record.venue in self.venue_keys)
+                and (q.years is None or record.year in q.years)
+                and (q.since is None or record.year >= q.since))
+
+
+def _check(query: Query, catalog: Catalog) -> _Filter:
+    """The query against the catalog's names: a typo must not silently give an empty file."""
+    for path in query.categories or ():
+        if path not in catalog.taxonomy:
+            raise QueryError(f"unknown category {path!r}",
+                             did_you_mean(path, catalog.taxonomy.by_path))
+    keys: list[str] = []
+    for name in query.venues or ():
+        venue = catalog.venues[name] if name in catalog.venues else catalog.venues.lookup(name)
+        if venue is None:
+            choices = [v.short for v in catalog.venues] + list(catalog.venues.venues)
+            raise QueryError(f"unknown venue {name!r}", did_you_mean(name, choices))
+        keys.append(venue.key)
+    known = catalog.by_id() if query.ids else {}
+    for wanted in query.ids or ():
+        if wanted not in known:
+            raise QueryError(f"unknown record id {wanted!r}", did_you_mean(wanted, known))
+    tags = frozenset(t.lower() for t in query.tags) if query.tags else None
+    venue_keys = frozenset(keys) if query.venues is not None else None
+    return _Filter(query, venue_keys, tags, frozenset(query.ids) if query.ids else None)
+
+
+def run_query(catalog: Catalog, query: Query) -> list[Record]:
+    """The records matching `query`, in catalog order (QueryError for unknown names)."""
+    check = _check(query, catalog)
+    return [r for r in catalog.records if check.matches(r, catalog.taxonomy)]
 
 
 def select(
@@ -66,68 +137,9 @@ def select(
     - `years` / `since`: the record's year (exact / at least). Frameworks never match.
     - `tags`: case-insensitive; `ids`: record ids.
 
-    Unknown categories, venues or ids raise `QueryError` with a did-you-mean suggestion,
-    since a typo must not silently produce an empty file.
+    Unknown categories, venues or ids raise `QueryError` with a did-you-mean suggestion.
     """
-    categories = _as_tuple(category)
-    if categories:
-        for path in categories:
-            if path not in catalog.taxonomy:
-                raise QueryError(
-                    f"unknown category {path!r}", did_you_mean(path, catalog.taxonomy.by_path)
-                )
-    venue_keys: set[str] | None = None
-    venue_names = _as_tuple(venues)
-    if venue_names:
-        venue_keys = set()
-        for name in venue_names:
-            venue = (
-                catalog.venues[name] if name in catalog.venues else catalog.venues.lookup(name)
-            )
-            if venue is None:
-                raise QueryError(
-                    f"unknown venue {name!r}",
-                    did_you_mean(name, [v.short for v in catalog.venues] + list(
-                        catalog.venues.venues)),
-                )
-            venue_keys.add(venue.key)
-    year_set: set[int] | None = None
-    if years is not None:
-        year_set = {years} if isinstance(years, int) else set(years)
-        if not year_set:
-            year_set = None
-    tag_set = {t.lower() for t in _as_tuple(tags) or ()} or None
-    id_set: set[str] | None = None
-    id_list = _as_tuple(ids)
-    if id_list:
-        known = catalog.by_id()
-        for wanted in id_list:
-            if wanted not in known:
-                raise QueryError(f"unknown record id {wanted!r}", did_you_mean(wanted, known))
-        id_set = set(id_list)
-
-    taxonomy = catalog.taxonomy
-    out: list[Record] = []
-    for record in catalog.records:
-        if id_set is not None and record.id not in id_set:
-            continue
-        if categories and not any(
-            taxonomy.is_under(path, wanted) for path in record.categories for wanted in categories
-        ):
-            continue
-        if tag_set is not None and not tag_set.intersection(t.lower() for t in record.tags):
-            continue
-        if venue_keys is not None or year_set is not None or since is not None:
-            if not isinstance(record, Paper):
-                continue
-            if venue_keys is not None and record.venue not in venue_keys:
-                continue
-            if year_set is not None and record.year not in year_set:
-                continue
-            if since is not None and record.year < since:
-                continue
-        out.append(record)
-    return out
+    return run_query(catalog, Query.of(category, venues, years, since, tags, ids))
 
 
 def citable(records: Iterable[Record], catalog: Catalog) -> list[Paper]:
@@ -176,52 +188,48 @@ class ExportPlan:
     notes: list[str]
 
 
+def section_sets(catalog: Catalog) -> list[CitableSet]:
+    """'all', then one set per top-level section: the files of `--split-sections` and the
+    website's downloads, which must agree."""
+    sets = [CitableSet("all", citable(catalog.records, catalog))]
+    for section in catalog.taxonomy.sections:
+        chosen = select(catalog, category=section.path)
+        sets.append(CitableSet(section.slug, citable(chosen, catalog)))
+    return sets
+
+
 def plan_export(
-    root: Path,
-    *,
-    split_sections: bool = False,
-    category: str | Iterable[str] | None = None,
-    venues: str | Iterable[str] | None = None,
-    years: int | Iterable[int] | None = None,
-    since: int | None = None,
-    tags: str | Iterable[str] | None = None,
-    ids: str | Iterable[str] | None = None,
+    catalog: Catalog, query: Query | None = None, *, split_sections: bool = False,
+    notes: Iterable[str] = (),
 ) -> ExportPlan:
-    """Load the catalog and pick the papers to export.
+    """Pick the papers to export: the query's selection, or with `split_sections` every
+    section set (`section_sets`, filters ignored).
 
     Keys come from the whole catalog (`citekeys.assign_keys`), so a paper without a
-    stored key gets the same computed key in a subset as in the full file. With
-    `split_sections`, the sets are 'all' and one per top-level section, filters ignored.
-    Raises `QueryError` for unknown filter values.
+    stored key gets the same computed key in a subset as in the full file. Raises
+    `QueryError` for unknown filter values.
     """
-    from effdiff_catalog.records.catalog import load_catalog
     from effdiff_catalog.records.citekeys import assign_keys
 
-    catalog, diagnostics = load_catalog(root)
-    notes: list[str] = []
-    failed = sorted({d.path for d in diagnostics if d.severity == "error"})
-    if failed:
-        notes.append(
-            f"{len(failed)} record file(s) failed to load and are left out "
-            f"({', '.join(failed[:3])}{', ...' if len(failed) > 3 else ''}); "
-            "run 'effdiff validate' for details"
-        )
     keys, _ = assign_keys(catalog.papers())
-    sets: list[CitableSet] = []
     if split_sections:
-        everything = select(catalog)
-        sets.append(CitableSet("all", citable(everything, catalog)))
-        for section in catalog.taxonomy.sections:
-            chosen = select(catalog, category=section.path)
-            sets.append(CitableSet(section.slug, citable(chosen, catalog)))
+        everything: list[Record] = list(catalog.records)
+        sets = section_sets(catalog)
     else:
-        everything = select(
-            catalog, category=category, venues=venues, years=years, since=since,
-            tags=tags, ids=ids,
-        )
-        sets.append(CitableSet("selection", citable(everything, catalog)))
-    for framework in uncitable_frameworks(everything, catalog):
-        notes.append(
-            f"framework {framework.id!r} has no paper record (paper_id), so nothing to cite"
-        )
+        everything = run_query(catalog, query or Query())
+        sets = [CitableSet("selection", citable(everything, catalog))]
+    notes = list(notes) + [
+        f"framework {framework.id!r} has no paper record (paper_id), so nothing to cite"
+        for framework in uncitable_frameworks(everything, catalog)
+    ]
     return ExportPlan(catalog, keys, sets, notes)
+
+
+def load_notes(diagnostics: Iterable[Diagnostic]) -> list[str]:
+    """What an export says about record files that failed to load and are left out."""
+    failed = sorted({d.path for d in diagnostics if d.severity == "error"})
+    if not failed:
+        return []
+    return [f"{len(failed)} record file(s) failed to load and are left out "
+            f"({', '.join(failed[:3])}{', ...' if len(failed) > 3 else ''}); "
+            "run 'effdiff validate' for details"]
