@@ -29,12 +29,14 @@ from effdiff_catalog.records.venues import VenueRegistry
 class ExportOptions:
     """How to export. `keys` (id -> key, over the whole catalog) fixes the keys of papers
     without a stored one, so a paper has one key in every file; `ascii` asks for TeX
-    escapes instead of UTF-8 (BibTeX only; other formats are Unicode text)."""
+    escapes instead of UTF-8 (BibTeX only; other formats are Unicode text); `origin` names
+    the catalog in file headers (`Survey.catalog_name`, from catalog.yaml)."""
 
     keys: Mapping[str, str] | None = None
     with_abstracts: bool = False
     ascii: bool = False
     header: bool = True
+    origin: str = "paper catalog"  # what file headers say the papers come from
 
 
 @dataclass

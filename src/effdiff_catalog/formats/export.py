@@ -55,7 +55,8 @@ def export_catalog(
     run = ExportRun(notes=plan.notes)
     given = options or ExportOptions()
     options = ExportOptions(keys=plan.keys, with_abstracts=given.with_abstracts,
-                            ascii=given.ascii, header=given.header)
+                            ascii=given.ascii, header=given.header,
+                            origin=catalog.project.survey.catalog_name)
     if split_dir is not None:
         split_dir.mkdir(parents=True, exist_ok=True)
     for chosen in plan.sets:

@@ -34,7 +34,9 @@ from effdiff_catalog.resources import package_path
 
 TEMPLATES_DIR = package_path("templates")
 README_FILE = "README.md"
-REGIONS = ("toc", "papers")
+REGIONS = ("citation", "toc", "papers")
+# Regions a README may leave out (the survey's citation block, from catalog.yaml).
+OPTIONAL_REGIONS = frozenset({"citation"})
 BEGIN = "<!-- BEGIN GENERATED: {name} -->"
 END = "<!-- END GENERATED: {name} -->"
 
@@ -79,13 +81,15 @@ def github_anchor(heading: str) -> str:
     return kept.replace(" ", "-")
 
 
-def entry_label(paper: Paper, venues: VenueRegistry) -> str:
-    """'Arxiv 2024.10' for a preprint, 'CVPR 2024' for a venue paper (the survey's labels)."""
+def entry_label(paper: Paper, venues: VenueRegistry, preprint: str = "Arxiv") -> str:
+    """'Arxiv 2024.10' for a preprint, 'CVPR 2024' for a venue paper (the list's labels;
+    `preprint` is the list format's preprint label, from catalog.yaml)."""
     venue = venues.venues.get(paper.venue)
     if venue is None or venue.is_preprint:
         if venue is None and paper.venue != "arxiv":
             return f"{paper.venue.upper()} {paper.year}"
-        return f"Arxiv {paper.year}.{paper.month:02d}" if paper.month else f"Arxiv {paper.year}"
+        when = f"{paper.year}.{paper.month:02d}" if paper.month else str(paper.year)
+        return f"{preprint} {when}"
     return f"{venue.short} {paper.year}"
 
 
@@ -138,6 +142,7 @@ def _lineage(path: str) -> tuple[str, ...]:
 def _sections(catalog: Catalog) -> list[_Section]:
     """One pass over the papers: the entries of each node and the count under it."""
     taxonomy, venues = catalog.taxonomy, catalog.venues
+    preprint = catalog.project.list_format.preprint_label
     frameworks = catalog.frameworks()
     listed: dict[str, list[Paper]] = defaultdict(list)
     under: Counter[str] = Counter()
@@ -165,7 +170,7 @@ def _sections(catalog: Catalog) -> list[_Section]:
         here = sorted(listed.get(node.path, []), key=lambda p: entry_sort_key(p, venues))
         for paper in here:
             if paper.id not in entries:  # a paper in two sections is rendered once
-                entries[paper.id] = _entry(paper, venues)
+                entries[paper.id] = _entry(paper, venues, preprint)
         sections.append(_Section(
             heading=heading, anchor=anchor, depth=node.depth,
             count=len(frameworks) if is_frameworks else under[node.path],
@@ -179,11 +184,11 @@ def _is_frameworks(node: Node) -> bool:
     return node.path == "frameworks"
 
 
-def _entry(paper: Paper, venues: VenueRegistry) -> _Entry:
+def _entry(paper: Paper, venues: VenueRegistry, preprint: str) -> _Entry:
     """One line's parts, Markdown-escaped here rather than by a filter per field."""
     title = " ".join(paper.title.split())
     return _Entry(
-        label=escape_markdown(entry_label(paper, venues)),
+        label=escape_markdown(entry_label(paper, venues, preprint)),
         title=escape_markdown(title),
         stop="" if title.endswith((".", "?", "!")) else ".",
         links=_links(paper.links),
@@ -225,7 +230,8 @@ def render_regions(catalog: Catalog, templates_dir: Path = TEMPLATES_DIR) -> dic
         }
         for fw in sorted(catalog.frameworks(), key=framework_sort_key)
     ]
-    context = {"sections": sections, "frameworks": frameworks}
+    context = {"sections": sections, "frameworks": frameworks,
+               "citation": catalog.project.survey.bibtex()}
     out = {}
     for name in REGIONS:
         text = env.get_template(f"readme/{name}.md.j2").render(**context)
@@ -242,6 +248,8 @@ def splice(text: str, regions: dict[str, str]) -> str:
         begin, end = BEGIN.format(name=name), END.format(name=name)
         start = text.find(begin)
         stop = text.find(end)
+        if start < 0 and stop < 0 and name in OPTIONAL_REGIONS:
+            continue
         if start < 0 or stop < 0:
             raise ReadmeError(f"README.md has no '{begin}' ... '{end}' region")
         if text.count(begin) > 1 or text.count(end) > 1:

@@ -200,7 +200,7 @@ def check_new_record(paper: Paper, catalog: Catalog) -> tuple[str, list[Diagnost
     except RecordLoadError as exc:  # dump_record writes valid YAML; this guards a regression
         raise ScaffoldError([exc.diagnostic.text()]) from None
     trial = Catalog(catalog.root, catalog.taxonomy, catalog.venues,
-                    [*catalog.entries, LoadedRecord(paper, file)])
+                    [*catalog.entries, LoadedRecord(paper, file)], catalog.project)
     found = [d for d in run_rules(trial) if d.path == display]
     return text, sorted(set(found))
 

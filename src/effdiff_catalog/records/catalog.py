@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from effdiff_catalog.records.diagnostics import Diagnostic, did_you_mean
 from effdiff_catalog.records.models import RECORD_ADAPTER, Framework, Paper, known_keys
+from effdiff_catalog.records.project import Project, load_project
 from effdiff_catalog.records.taxonomy import Taxonomy
 from effdiff_catalog.records.venues import VenueRegistry
 from effdiff_catalog.records.yamlio import LoadedFile, RecordLoadError, read_record_file
@@ -66,6 +67,7 @@ class Catalog:
     taxonomy: Taxonomy
     venues: VenueRegistry
     entries: list[LoadedRecord] = field(default_factory=list)
+    project: Project = field(default_factory=Project)
 
     @property
     def records(self) -> list[Paper | Framework]:
@@ -229,11 +231,12 @@ def load_catalog(
     """Load taxonomy, venues and records under `root`.
 
     `only` restricts which record files are read (for checking a PR's changed files);
-    taxonomy and venues are always read, and are trusted project data.
+    taxonomy, venues and the project file (catalog.yaml) are always read, and are trusted
+    project data.
     """
     root = Path(root)
     taxonomy = Taxonomy.load(root / TAXONOMY_FILE)
     venues = VenueRegistry.load(root / VENUES_FILE)
     files = list(only) if only is not None else record_files(root / PAPERS_DIR)
     entries, diagnostics = load_records(files, display_root=root, workers=workers)
-    return Catalog(root, taxonomy, venues, entries), diagnostics
+    return Catalog(root, taxonomy, venues, entries, load_project(root)), diagnostics
