@@ -181,7 +181,7 @@ def _sections(catalog: Catalog) -> list[_Section]:
 
 
 def _is_frameworks(node: Node) -> bool:
-    return node.path == "frameworks"
+    return node.holds == "frameworks"
 
 
 def _entry(paper: Paper, venues: VenueRegistry, preprint: str) -> _Entry:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -126,6 +126,7 @@ class FrameworkRow:
     inference: bool
     features: str
     links: tuple[tuple[str, str], ...]
+    category: str = "frameworks"  # the section the table stands in
 
 
 @dataclass
@@ -180,70 +181,147 @@ def _flag(cell: str) -> bool | None:
     return None
 
 
-def parse_awesome_list(text: str, taxonomy: Taxonomy) -> ImportResult:
-    """Read a README in the survey's format. Line numbers are 1-based."""
-    result = ImportResult()
-    section: str | None = None  # taxonomy path of the current heading
-    started = False  # a taxonomy heading has been seen
-    in_fence = False
-    in_comment = False
-    in_unknown_heading: str | None = None
+LineKind = Literal["heading", "entry", "table", "bullet", "text"]
 
-    def problem(number: int, line: str, message: str) -> None:
-        result.problems.append(ImportProblem(number, line, message))
 
+@dataclass(frozen=True)
+class Line:
+    """One logical line of the list: a physical line, with the lines that continue a bullet
+    (a title wrapped onto the next line) joined to it. `number` is the first line's."""
+
+    number: int
+    text: str
+    kind: LineKind
+    heading: str | None = None  # the text of a heading, or of a `- ##### Heading` bullet
+    level: int = 0  # a heading's depth; a heading bullet's is its indent + 7
+    entry: re.Match[str] | None = None
+
+
+_BULLET_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
+
+
+def _classify(number: int, line: str) -> Line:
+    heading = _HEADING.match(line)
+    if heading:
+        return Line(number, line, "heading", heading.group("text"), len(heading.group(1)))
+    if line.strip().startswith("|"):
+        return Line(number, line, "table")
+    bullet = _BULLET.match(line)
+    if bullet is None:
+        return Line(number, line, "text")
+    body = bullet.group("body")
+    entry = _ENTRY.match(body)
+    if entry:
+        return Line(number, line, "entry", entry=entry)
+    inner = _BULLET_HEADING.match(body)
+    if inner:  # a bullet used as a heading, nested by its indent
+        return Line(number, line, "heading", inner.group("text"),
+                    7 + len(bullet.group("indent").expandtabs(4)) // 2)
+    return Line(number, line, "bullet")
+
+
+def _continues(previous: Line | None, raw: str) -> bool:
+    """Whether a physical line continues the bullet before it: indented under it, or a
+    lazy continuation of an entry whose links have not come yet."""
+    if previous is None or previous.kind not in ("entry", "bullet") or not raw.strip():
+        return False
+    if _classify(0, raw).kind != "text" or raw.strip().startswith(("<", "```", "~~~")):
+        return False
+    return raw[:1].isspace() or (previous.kind == "entry" and "](" not in previous.text)
+
+
+def scan_lines(text: str) -> Iterator[Line]:
+    """The list's logical lines, without fenced code, HTML comments, blank lines, HTML
+    wrappers and the generated count lines."""
+    in_fence = in_comment = False
+    pending: Line | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip("\r")
         stripped = line.strip()
         if in_comment:
-            if "-->" in line:
-                in_comment = False
+            in_comment = "-->" not in line
             continue
-        if stripped.startswith("```") or stripped.startswith("~~~"):
+        if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
         if in_fence:
             continue
+        if _continues(pending, line):
+            assert pending is not None
+            pending = _classify(pending.number, f"{pending.text.rstrip()} {stripped}")
+            continue
+        if pending is not None:
+            yield pending
+            pending = None
         if stripped.startswith("<!--"):
             in_comment = "-->" not in stripped[4:]
             continue
         if not stripped or _HTML_WRAPPER.match(line) or _COUNT_LINE.match(line):
             continue
-        heading = _HEADING.match(line)
-        if heading:
-            node = taxonomy.find_by_title(heading.group("text"))
-            if node is not None:
-                section, started, in_unknown_heading = node.path, True, None
-            elif started:
-                section, in_unknown_heading = None, heading.group("text")
-            continue
-        bullet = _BULLET.match(line)
-        entry = _ENTRY.match(bullet.group("body")) if bullet else None
-        if entry and bullet:
-            if section is None:
-                where = (
-                    f"under heading {in_unknown_heading!r}, which is not in the taxonomy"
-                    if in_unknown_heading else "before any taxonomy heading"
-                )
-                problem(number, line, f"paper entry {where}")
-                continue
-            _parse_entry(number, line, entry, section, result)
-            continue
-        if not started or section is None:
-            continue  # preamble, or a hand-written section that is not part of the list
-        if stripped.startswith("|"):
-            if section != "frameworks" and not taxonomy.is_under(section, "frameworks"):
-                problem(number, line, "table row outside the Frameworks section")
-            else:
-                _parse_table_row(number, line, result)
-            continue
-        if bullet and not _TOC_LINE.match(line):
-            node = taxonomy.find_by_title(unescape_markdown(bullet.group("body")))
-            if node is not None:  # a bullet used as a sub-heading
-                section = node.path
-                continue
-        problem(number, line, "not a paper entry, heading or table row")
+        pending = _classify(number, line)
+    if pending is not None:
+        yield pending
+
+
+@dataclass
+class _ListState:
+    """Where the parser is: the taxonomy section of the current heading, if any."""
+
+    section: str | None = None
+    started: bool = False  # a taxonomy heading has been seen
+    unknown_heading: str | None = None
+
+
+def parse_awesome_list(text: str, taxonomy: Taxonomy) -> ImportResult:
+    """Read a README in the survey's format. Line numbers are 1-based."""
+    result = ImportResult()
+    state = _ListState()
+    for line in scan_lines(text):
+        if line.kind == "heading":
+            _enter_heading(line.heading or "", taxonomy, state)
+        elif line.kind == "entry":
+            _take_entry(line, state, result)
+        elif state.started and state.section is not None:
+            _take_other(line, taxonomy, state, result)
     return result
+
+
+def _enter_heading(text: str, taxonomy: Taxonomy, state: _ListState) -> None:
+    node = taxonomy.find_by_title(text)
+    if node is not None:
+        state.section, state.started, state.unknown_heading = node.path, True, None
+    elif state.started:
+        state.section, state.unknown_heading = None, text
+
+
+def _take_entry(line: Line, state: _ListState, result: ImportResult) -> None:
+    if state.section is None:
+        where = (f"under heading {state.unknown_heading!r}, which is not in the taxonomy"
+                 if state.unknown_heading else "before any taxonomy heading")
+        result.problems.append(ImportProblem(line.number, line.text, f"paper entry {where}"))
+        return
+    assert line.entry is not None
+    _parse_entry(line.number, line.text, line.entry, state.section, result)
+
+
+def _take_other(line: Line, taxonomy: Taxonomy, state: _ListState, result: ImportResult) -> None:
+    """A table row, a bullet used as a sub-heading, or a line that is not understood."""
+    assert state.section is not None
+    if line.kind == "table":
+        if taxonomy.holds_frameworks(state.section):
+            _parse_table_row(line.number, line.text, state.section, result)
+        else:
+            result.problems.append(ImportProblem(
+                line.number, line.text, "table row outside the Frameworks section"))
+        return
+    if line.kind == "bullet" and not _TOC_LINE.match(line.text):
+        bullet = _BULLET.match(line.text)
+        node = taxonomy.find_by_title(unescape_markdown(bullet.group("body"))) if bullet else None
+        if node is not None:  # a bullet used as a sub-heading
+            state.section = node.path
+            return
+    result.problems.append(
+        ImportProblem(line.number, line.text, "not a paper entry, heading or table row"))
 
 
 def _parse_entry(
@@ -281,7 +359,7 @@ def _parse_entry(
     )
 
 
-def _parse_table_row(number: int, line: str, result: ImportResult) -> None:
+def _parse_table_row(number: int, line: str, section: str, result: ImportResult) -> None:
     if _TABLE_SEPARATOR.match(line):
         return
     cells = _split_row(line)
@@ -306,6 +384,7 @@ def _parse_table_row(number: int, line: str, result: ImportResult) -> None:
         FrameworkRow(
             line=number, name=name, training=training, inference=inference,
             features=unescape_markdown(" ".join(cells[3].split())), links=tuple(links),
+            category=section,
         )
     )
 
@@ -502,7 +581,7 @@ def _framework(row: FrameworkRow, code_owner: Mapping[str, str], context: _Build
     context.used.add(record_id)
     code = links.get("code")
     return Framework(
-        id=record_id, kind="framework", title=row.name, categories=["frameworks"],
+        id=record_id, kind="framework", title=row.name, categories=[row.category],
         framework=FrameworkInfo(
             training=row.training, inference=row.inference, features=row.features
         ),

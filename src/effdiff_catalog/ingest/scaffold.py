@@ -101,7 +101,7 @@ def category_choices(taxonomy: Taxonomy) -> list[tuple[str, str]]:
     return [
         (node.path, "  " * node.depth + node.title)
         for node in taxonomy.walk()
-        if not taxonomy.is_under(node.path, "frameworks")
+        if not taxonomy.holds_frameworks(node.path)
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +21,8 @@ class Node(BaseModel):
     title: str
     emoji: str | None = None
     description: str | None = None
+    holds: Literal["papers", "frameworks"] = Field(
+        "papers", description="What the section lists: papers, or the framework records.")
     children: list[Node] = Field(default_factory=list)
     path: str = ""
     depth: int = 0
@@ -73,8 +76,15 @@ class Taxonomy:
     def is_under(self, path: str, ancestor: str) -> bool:
         return path == ancestor or path.startswith(ancestor + "/")
 
-    def top_level(self, path: str) -> Node:
-        return self.by_path[path.split("/", 1)[0]]
+    @property
+    def frameworks_path(self) -> str | None:
+        """The section that holds the framework records (`holds: frameworks`), if any."""
+        return next((n.path for n in self.walk() if n.holds == "frameworks"), None)
+
+    def holds_frameworks(self, path: str) -> bool:
+        """Whether `path` is the frameworks section or lies under it."""
+        home = self.frameworks_path
+        return home is not None and self.is_under(path, home)
 
     def find_by_title(self, title: str) -> Node | None:
         """The node whose display title (or slug) matches a heading, ignoring emoji and case."""
