@@ -4,5 +4,6 @@ Pure computation, no network: the data gathering and the CLI build on `fit` and 
 """
 
 from .candidates import Candidate
+from .model import Model, Neighbour, Ranked, Settings, fit
 
-__all__ = ["Candidate"]
+__all__ = ["Candidate", "Model", "Neighbour", "Ranked", "Settings", "fit"]
