@@ -14,6 +14,13 @@ _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Longest first; a stem keeps at least four letters so short words stay themselves.
 _SUFFIXES = ("ations", "ation", "ators", "ator", "ings", "ing", "ive", "ed", "es", "s")
 _MIN_STEM = 4
+# Function words: noise in a short title, and no reason to show anyone. A short list of our
+# own, since general lists drop words that matter here ("one", "few", "system", "without").
+STOP_WORDS = frozenset(
+    "a an and are as at be by can do does for from how in into is it its of on or our over"
+    " than that the their this through to toward towards under via we what when where which"
+    " why with you your".split()
+)
 
 
 def fold(text: str) -> str:
@@ -40,13 +47,16 @@ def words(text: str) -> list[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """Features of a text: each compound whole, then the stems of its parts."""
+    """Features of a text: each compound whole, then the stems of its parts.
+
+    Function words are dropped on their own but kept inside compounds ("text-to-image").
+    """
     out: list[str] = []
     for word in words(text):
         parts = word.split("-")
         if len(parts) > 1:
             out.append(word)
-        out.extend(stem(part) for part in parts)
+        out.extend(stem(part) for part in parts if part not in STOP_WORDS)
     return out
 
 
