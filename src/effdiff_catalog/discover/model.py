@@ -136,7 +136,11 @@ class Model:
         return learnt, profile
 
     def rank(self, candidates: Sequence[Candidate]) -> list[Ranked]:
-        """Candidates best first; equal scores in key order, so runs agree exactly."""
+        """Candidates best first; equal scores in key order, so runs agree exactly.
+
+        Rank the pool the model was fitted on: a candidate outside it is scored by every
+        fold's model, but its words that the fit never saw count for nothing.
+        """
         if not candidates:
             return []
         texts = [c.text() for c in candidates]
@@ -163,7 +167,8 @@ class Model:
         return self.sections.top(self.sections.scores([candidate.text()])[0], k)
 
     def _terms(self, candidate: Candidate, row: tuple[Indices, Vector]) -> tuple[str, ...]:
-        """The candidate's words whose features added most to the classifier's score."""
+        """The candidate's words that added most to the classifier's score (weights
+        averaged over the fold models), as written in the candidate's title."""
         indices, values = row
         gains = values * self._weights[indices]
         best = sorted(range(len(indices)), key=lambda j: (-gains[j], indices[j]))
