@@ -16,6 +16,8 @@ _KEEP = {
     r"\textasciitilde{}": "~", r"\textbackslash{}": "\\",
 }
 _NEEDS_DECODING = re.compile(r"[\\{}$~]")
+# pylatexenc drops \mbox inside math: "Re\({}^{\mbox{2}}\)TAL" would lose its 2.
+_MBOX = re.compile(r"\\mbox\{([^{}]*)\}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,7 +38,7 @@ def tex_to_unicode(value: str) -> str:
             mark = chr(0xE000 + index)
             marks[mark] = char
             value = value.replace(macro, mark)
-    text = _decoder().latex_to_text(value)  # type: ignore[attr-defined]
+    text = _decoder().latex_to_text(_MBOX.sub(r"\1", value))  # type: ignore[attr-defined]
     for mark, char in marks.items():
         text = text.replace(mark, char)
     return " ".join(str(text).split())
