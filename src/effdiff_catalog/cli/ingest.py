@@ -274,3 +274,52 @@ def new(
     else:
         typer.echo(str(made.path))
 
+
+
+@app.command("init")
+def init(
+    from_list: Annotated[
+        Path, typer.Option("--from-list", help="An awesome list in the survey's entry format.",
+                           exists=True, dir_okay=False)
+    ],
+    root: Annotated[
+        Path, typer.Option("--root", help="Folder of the new catalog (created if missing).",
+                           file_okay=False)
+    ] = Path("."),
+    venues: Annotated[
+        Path, typer.Option("--venues", help="The venue registry to start from (copied).",
+                           dir_okay=False)
+    ] = Path("venues.yaml"),
+    added: Annotated[
+        str | None, typer.Option("--added", help="`added` date of the records (default: today).")
+    ] = None,
+) -> None:
+    """Start a new catalog from an awesome list: the taxonomy from its headings, then a
+    record per entry.
+
+    Writes taxonomy.yaml, venues.yaml (a copy of --venues), catalog.yaml, a README.md with
+    the generated regions, and papers/. Reports the headings left out (no entries under
+    them) and every line it could not place; exits 1 if a line was not understood.
+    """
+    import datetime as dt
+
+    from effdiff_catalog.ingest.init import InitError, init_catalog
+
+    try:
+        today = dt.date.fromisoformat(added) if added else None
+        report = init_catalog(root, from_list, venues=venues, today=today)
+    except (InitError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    for heading in report.left_out:
+        typer.echo(f"{from_list}:{heading.line}: note: heading {heading.title!r} holds no "
+                   "entries; not a section", err=True)
+    for line in report.orphans:
+        typer.echo(f"{from_list}:{line}: warning: entry before any heading; not imported",
+                   err=True)
+    for problem in report.imported.problems:
+        typer.echo(problem.render(str(from_list)), err=True)
+    written = report.imported.count("added", "renamed")
+    typer.echo(f"{report.root}: {report.sections} sections, {written} records; "
+               f"{len(report.imported.unparsed)} line(s) not understood", err=True)
+    raise typer.Exit(1 if report.imported.unparsed or report.orphans else 0)

@@ -287,7 +287,7 @@ def parse_awesome_list(text: str, taxonomy: Taxonomy) -> ImportResult:
 
 
 def _enter_heading(text: str, taxonomy: Taxonomy, state: _ListState) -> None:
-    node = taxonomy.find_by_title(text)
+    node = taxonomy.find_by_title(text, after=state.section)
     if node is not None:
         state.section, state.started, state.unknown_heading = node.path, True, None
     elif state.started:

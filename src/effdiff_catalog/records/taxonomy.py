@@ -86,13 +86,21 @@ class Taxonomy:
         home = self.frameworks_path
         return home is not None and self.is_under(path, home)
 
-    def find_by_title(self, title: str) -> Node | None:
-        """The node whose display title (or slug) matches a heading, ignoring emoji and case."""
+    def find_by_title(self, title: str, after: str | None = None) -> Node | None:
+        """The node whose display title (or slug) matches a heading, ignoring emoji and case.
+
+        When several do (two "Others" sections), the first one at or after the node `after`
+        in the survey's order wins: a list's headings come in that order.
+        """
         wanted = _normalise_heading(title)
-        for node in self.walk():
-            if wanted in (_normalise_heading(node.title), node.slug.replace("-", " ")):
-                return node
-        return None
+        found = [node for node in self.walk()
+                 if wanted in (_normalise_heading(node.title), node.slug.replace("-", " "))]
+        if after is not None and len(found) > 1:
+            order = self.order()
+            later = [n for n in found if order[n.path] >= order.get(after, 0)]
+            if later:
+                return later[0]
+        return found[0] if found else None
 
 
 def _normalise_heading(text: str) -> str:
