@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import make_catalog  # noqa: E402
+from synth import make_catalog
 
-from effdiff_catalog.records.catalog import load_catalog, record_files  # noqa: E402
-from effdiff_catalog.records.validate import run_rules  # noqa: E402
+from effdiff_catalog.records.catalog import load_catalog, record_files
+from effdiff_catalog.records.validate import run_rules
 
 
 def best_of(repeat: int, work: Callable[[], object]) -> float:

@@ -18,16 +18,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import make_catalog  # noqa: E402
+from synth import make_catalog
 
 from effdiff_catalog.formats import (
     bibtex,
-    csl,  # noqa: E402
+    csl,
 )
-from effdiff_catalog.records.catalog import Catalog, load_catalog  # noqa: E402
-from effdiff_catalog.records.citekeys import assign_keys  # noqa: E402
-from effdiff_catalog.records.query import citable, select  # noqa: E402
-from effdiff_catalog.records.validate import validate_catalog  # noqa: E402
+from effdiff_catalog.records.catalog import Catalog, load_catalog
+from effdiff_catalog.records.citekeys import assign_keys
+from effdiff_catalog.records.query import citable, select
+from effdiff_catalog.records.validate import validate_catalog
 
 TARGET = 0.25
 

@@ -49,7 +49,7 @@ def root(tmp_path: Path) -> Path:
     return root
 
 
-def run(root: Path, *args: str, input: str | None = None):  # noqa: A002 - click's name
+def run(root: Path, *args: str, input: str | None = None):  # click's name
     return CliRunner().invoke(app, ["new", "--root", str(root), *args], input=input)
 
 

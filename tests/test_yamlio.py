@@ -91,3 +91,16 @@ def test_locate_finds_nested_keys_and_values() -> None:
     assert loaded.locate(("links", "code"), value=True) == (4, 9)
     assert loaded.locate(("categories", 1)) == (7, 5)
     assert loaded.locate(("links", "missing")) == (2, 1)
+
+
+def test_nesting_deeper_than_the_limit_is_refused_where_it_starts() -> None:
+    from effdiff_catalog.records.yamlio import MAX_NESTING
+
+    ok = ("id: x\nt: " + "[" * MAX_NESTING + "]" * MAX_NESTING + "\n").encode()
+    assert parse_record_bytes(ok, "p.yaml").data["id"] == "x"
+    deep = ("id: x\nt: " + "[" * (MAX_NESTING + 1) + "]" * (MAX_NESTING + 1) + "\n").encode()
+    with pytest.raises(RecordLoadError) as caught:
+        parse_record_bytes(deep, "p.yaml")
+    diagnostic = caught.value.diagnostic
+    assert (diagnostic.line, diagnostic.rule) == (2, "yaml-syntax")
+    assert f"nesting deeper than {MAX_NESTING} levels" in diagnostic.message

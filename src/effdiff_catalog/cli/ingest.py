@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from effdiff_catalog.cli.app import RootOption, app
+
+if TYPE_CHECKING:
+    from effdiff_catalog.ingest.scaffold import NewPaper
 
 
 @app.command("import")
@@ -222,45 +226,16 @@ def new(
     """
     import sys
 
-    from effdiff_catalog.ingest.scaffold import NewPaper, ScaffoldError, scaffold_paper
+    from effdiff_catalog.ingest.scaffold import ScaffoldError, scaffold_paper
 
+    draft = _Draft(title, authors or [], venue, year, month, arxiv, doi,
+                   {"paper": paper, "code": code, "project": project}, category or [], tag or [])
     if interactive is None:
         interactive = title is None and sys.stdin.isatty()
     if interactive:
-        title = title or str(typer.prompt("Title")).strip()
-        authors = authors or [str(typer.prompt(
-            "Authors, separated by ';' (Enter to skip)", default="", show_default=False))]
-        venue = venue or _prompt_venue(root)
-        year = year or int(typer.prompt("Year", type=int))
-        if month is None:
-            month_text = _prompt_optional("Month 1-12", None)
-            month = int(month_text) if month_text and month_text.isdigit() else None
-        arxiv = _prompt_optional("arXiv id", arxiv)
-        doi = _prompt_optional("DOI", doi)
-        paper = _prompt_optional(
-            "Paper URL (default: the arXiv page)" if arxiv else "Paper URL", paper)
-        code = _prompt_optional("Code URL", code)
-        project = _prompt_optional("Project page URL", project)
-        category = category or _prompt_categories(root)
-        tag = tag or [str(typer.prompt(
-            "Tags, separated by ';' (Enter to skip)", default="", show_default=False))]
-    missing = [
-        flag for flag, value in (
-            ("--title", title), ("--venue", venue), ("--year", year), ("--category", category)
-        ) if not value
-    ]
-    if missing:
-        typer.echo(f"effdiff new: missing {', '.join(missing)} (or use --interactive)", err=True)
-        raise typer.Exit(2)
-    assert title and venue and year and category  # for the type checker
-    links = {"paper": paper, "code": code, "project": project}
-    facts = NewPaper(
-        title=title, venue=venue, year=year, categories=category, authors=authors or [],
-        month=month, arxiv=arxiv, doi=doi, tags=tag or [],
-        links={kind: url for kind, url in links.items() if url},
-    )
+        _prompt_missing(root, draft)
     try:
-        made = scaffold_paper(root, facts, write=not dry_run)
+        made = scaffold_paper(root, _facts(draft), write=not dry_run)
     except ScaffoldError as exc:
         for problem in exc.problems:
             typer.echo(f"effdiff new: {problem}", err=True)
@@ -274,6 +249,62 @@ def new(
     else:
         typer.echo(str(made.path))
 
+
+@dataclass
+class _Draft:
+    """The facts of `effdiff new` as given so far, before the prompts fill the gaps."""
+
+    title: str | None
+    authors: list[str]
+    venue: str | None
+    year: int | None
+    month: int | None
+    arxiv: str | None
+    doi: str | None
+    links: dict[str, str | None]
+    categories: list[str]
+    tags: list[str]
+
+
+def _prompt_list(text: str) -> list[str]:
+    return [str(typer.prompt(f"{text}, separated by ';' (Enter to skip)", default="",
+                             show_default=False))]
+
+
+def _prompt_missing(root: Path, draft: _Draft) -> None:
+    """Ask for every fact the flags did not give."""
+    draft.title = draft.title or str(typer.prompt("Title")).strip()
+    draft.authors = draft.authors or _prompt_list("Authors")
+    draft.venue = draft.venue or _prompt_venue(root)
+    draft.year = draft.year or int(typer.prompt("Year", type=int))
+    if draft.month is None:
+        month_text = _prompt_optional("Month 1-12", None)
+        draft.month = int(month_text) if month_text and month_text.isdigit() else None
+    draft.arxiv = _prompt_optional("arXiv id", draft.arxiv)
+    draft.doi = _prompt_optional("DOI", draft.doi)
+    paper_prompt = "Paper URL (default: the arXiv page)" if draft.arxiv else "Paper URL"
+    draft.links["paper"] = _prompt_optional(paper_prompt, draft.links["paper"])
+    draft.links["code"] = _prompt_optional("Code URL", draft.links["code"])
+    draft.links["project"] = _prompt_optional("Project page URL", draft.links["project"])
+    draft.categories = draft.categories or _prompt_categories(root)
+    draft.tags = draft.tags or _prompt_list("Tags")
+
+
+def _facts(draft: _Draft) -> NewPaper:
+    """The scaffold's input, or a usage error naming the flags still missing."""
+    from effdiff_catalog.ingest.scaffold import NewPaper
+
+    missing = [flag for flag, value in (("--title", draft.title), ("--venue", draft.venue),
+                                        ("--year", draft.year), ("--category", draft.categories))
+               if not value]
+    if missing or not (draft.title and draft.venue and draft.year):
+        typer.echo(f"effdiff new: missing {', '.join(missing)} (or use --interactive)", err=True)
+        raise typer.Exit(2)
+    return NewPaper(
+        title=draft.title, venue=draft.venue, year=draft.year, categories=draft.categories,
+        authors=draft.authors, month=draft.month, arxiv=draft.arxiv, doi=draft.doi,
+        tags=draft.tags, links={kind: url for kind, url in draft.links.items() if url},
+    )
 
 
 @app.command("init")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -16,15 +15,14 @@ def schema(
     output: OutputOption = None,
 ) -> None:
     """Write the JSON Schema of a record file, generated from the pydantic models."""
-    from effdiff_catalog.records.models import json_schema
+    from effdiff_catalog.records.models import schema_text
     from effdiff_catalog.records.writer import atomic_write
 
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
-        typer.echo(text, nl=False)
-    else:
-        atomic_write(output, text)
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(schema_text(), nl=False)
+        return
+    atomic_write(output, schema_text())
+    typer.echo(f"wrote {output}", err=True)
 
 
 @app.command()
@@ -73,36 +71,20 @@ def readme(
         typer.Option("--check", help="Change nothing; exit 1 with a diff if README.md is stale."),
     ] = False,
 ) -> None:
-    """Regenerate the marked regions of README.md (contents, paper list, counts, frameworks)."""
-    from effdiff_catalog.formats.readme import ReadmeError, plan_readme
-    from effdiff_catalog.records.catalog import load_catalog
-    from effdiff_catalog.records.diagnostics import has_errors
-    from effdiff_catalog.records.writer import atomic_write
+    """Regenerate the marked regions of README.md (citation, contents, paper list, counts,
+    frameworks). Exits 2 if records do not load or README.md lacks its markers."""
+    from effdiff_catalog.formats.readme import ReadmeError, update_readme
 
-    catalog, diagnostics = load_catalog(root)
-    if has_errors(diagnostics):
-        for diagnostic in sorted(diagnostics):
-            typer.echo(diagnostic.text(), err=True)
-        typer.echo("some records do not load; run `effdiff validate` and fix them first", err=True)
-        raise typer.Exit(2)
     try:
-        plan = plan_readme(catalog)
+        plan, written = update_readme(root, check=check)
     except (ReadmeError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    if check:
-        if plan.changed:
-            typer.echo(plan.diff(), nl=False)
-            typer.echo("README.md is stale: run `effdiff readme`", err=True)
-            raise typer.Exit(1)
-        typer.echo("README.md is up to date", err=True)
-        return
-    if plan.changed:
-        atomic_write(plan.path, plan.new)
-        typer.echo(f"wrote {plan.path}", err=True)
-    else:
-        typer.echo("README.md is up to date", err=True)
-
+    if check and plan.changed:
+        typer.echo(plan.diff(), nl=False)
+        typer.echo("README.md is stale: run `effdiff readme`", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"wrote {plan.path}" if written else "README.md is up to date", err=True)
 
 
 @app.command()
@@ -115,36 +97,25 @@ def keys(
     """Assign and store citation keys for papers that have none; never change a stored key.
 
     Convention: first author's surname + year + first meaningful title word
-    (shen2025efficient); collisions get a, b, ... Duplicate stored keys are errors.
+    (shen2025efficient); collisions get a, b, ... Duplicate stored keys are errors. Nothing
+    is written while a record file fails to load (exit 1).
     """
-    from effdiff_catalog.records.catalog import load_catalog
-    from effdiff_catalog.records.citekeys import key_diagnostics, missing_keys
-    from effdiff_catalog.records.diagnostics import has_errors
-    from effdiff_catalog.records.writer import update_record_file
+    from effdiff_catalog.records.citekeys import store_missing_keys
 
-    catalog, diagnostics = load_catalog(root)
-    duplicates = [d for d in key_diagnostics(catalog.entries) if d.rule != "citation-key-missing"]
-    for diagnostic in sorted(duplicates):
+    run = store_missing_keys(root, check=check)
+    for diagnostic in sorted(run.duplicates):
         typer.echo(diagnostic.text(), err=True)
-    load_errors = [d for d in diagnostics if d.severity == "error"]
-    missing = missing_keys(catalog.papers())
-    paths = {entry.record.id: Path(catalog.root) / entry.path for entry in catalog.entries}
     if check:
-        for paper_id, key in sorted(missing.items()):
-            typer.echo(f"{paths[paper_id]}: no citation_key (would be {key!r})")
-        typer.echo(f"{len(missing)} paper(s) without a citation key", err=True)
-        raise typer.Exit(1 if missing or has_errors(duplicates) else 0)
-    if load_errors:
-        for diagnostic in sorted(load_errors):
-            typer.echo(diagnostic.text(), err=True)
-        typer.echo(
-            "error: some records failed to load; fix them first, since their stored keys "
-            "must be known before new keys are given out", err=True,
-        )
-        raise typer.Exit(1)
-    for paper_id, key in sorted(missing.items()):
-        update_record_file(paths[paper_id], {"citation_key": key})
-        typer.echo(f"{paths[paper_id]}: citation_key {key}")
-    typer.echo(f"assigned {len(missing)} key(s)", err=True)
-    raise typer.Exit(1 if has_errors(duplicates) else 0)
-
+        for path, key in run.keys.items():
+            typer.echo(f"{path}: no citation_key (would be {key!r})")
+        typer.echo(f"{len(run.keys)} paper(s) without a citation key", err=True)
+        raise typer.Exit(1 if run.keys or run.failed else 0)
+    for diagnostic in sorted(run.load_errors):
+        typer.echo(diagnostic.text(), err=True)
+    if run.load_errors:
+        typer.echo("error: some records failed to load; fix them first, since their stored "
+                   "keys must be known before new keys are given out", err=True)
+    for path, key in run.keys.items() if run.written else ():
+        typer.echo(f"{path}: citation_key {key}")
+    typer.echo(f"assigned {len(run.keys) if run.written else 0} key(s)", err=True)
+    raise typer.Exit(1 if run.failed else 0)

@@ -318,30 +318,24 @@ def entry_fields(
             ("author", format_authors(record.authors, ascii=ascii, unconverted=unconverted))
         )
     fields.append(("title", format_title(record.title, ascii=ascii, unconverted=unconverted)))
-    if kind in ("conference", "workshop"):
-        entry_type = "inproceedings"
-        container = ("booktitle", venue.name if venue else record.venue)
-    elif kind == "journal":
-        entry_type = "article"
-        container = ("journal", venue.name if venue else record.venue)
-    elif kind == "preprint":
-        entry_type = "article"
-        container = ("journal", arxiv_label(record, venue))
-    else:
-        entry_type = "misc"
-        container = ("howpublished", record.venue)
-    if not record.authors:
-        entry_type = "misc"
-        container = ("howpublished", container[1])
+    entry_type, container = _container(record, venue)
     add(*container)
     fields.append(("year", str(record.year)))
     if record.month:
         fields.append(("month", MONTHS[record.month - 1]))
     if venue and venue.publisher and kind != "preprint":
         add("publisher", venue.publisher)
-    if record.arxiv:
-        fields.append(("eprint", record.arxiv))
-        fields.append(("archivePrefix", "arXiv"))
+    fields += _identifier_fields(record, notes)
+    if with_abstract and record.abstract:
+        add("abstract", record.abstract)
+    if not record.authors:
+        add("key", _sort_word(record))
+    return entry_type, fields
+
+
+def _identifier_fields(record: Paper, notes: list[str] | None) -> list[tuple[str, str]]:
+    """eprint and archivePrefix, doi and url (verbatim fields)."""
+    fields = [("eprint", record.arxiv), ("archivePrefix", "arXiv")] if record.arxiv else []
     if record.doi:
         fields.append(("doi", verbatim(record.doi)))
     url = best_url(record)
@@ -349,11 +343,25 @@ def entry_fields(
         fields.append(("url", verbatim(url)))
     elif notes is not None:
         notes.append(f"{record.id}: no link to use as url")
-    if with_abstract and record.abstract:
-        add("abstract", record.abstract)
+    return fields
+
+
+def _container(record: Paper, venue: Venue | None) -> tuple[str, tuple[str, str]]:
+    """The entry type and the field naming where the paper appeared, by the venue's kind:
+    @inproceedings + booktitle, @article + journal (also arXiv's), else @misc; a paper
+    without authors is always @misc."""
+    kind = venue.kind if venue else None
+    if kind in ("conference", "workshop"):
+        entry_type, container = "inproceedings", ("booktitle", venue.name if venue else "")
+    elif kind == "journal":
+        entry_type, container = "article", ("journal", venue.name if venue else "")
+    elif kind == "preprint":
+        entry_type, container = "article", ("journal", arxiv_label(record, venue))
+    else:
+        entry_type, container = "misc", ("howpublished", record.venue)
     if not record.authors:
-        add("key", _sort_word(record))
-    return entry_type, fields
+        return "misc", ("howpublished", container[1])
+    return entry_type, container
 
 
 def _sort_word(record: Paper) -> str:

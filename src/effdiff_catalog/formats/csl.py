@@ -26,7 +26,7 @@ from typing import Any
 from effdiff_catalog.formats.base import Exported, ExportOptions, Format, prepare
 from effdiff_catalog.formats.bibtex import best_url
 from effdiff_catalog.records.models import Paper
-from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.records.venues import Venue, VenueRegistry
 
 
 @dataclass
@@ -52,7 +52,7 @@ def name_parts(name: str) -> dict[str, str]:
         return {"family": words[-1], "given": " ".join(words[:-1])}
     try:
         parts = parse_single_name_into_parts(text, strict=False)
-    except Exception:  # noqa: BLE001 - an odd name is kept whole rather than dropped
+    except Exception:  # an odd name is kept whole rather than dropped
         return {"literal": text}
     out: dict[str, str] = {}
     if parts.last:
@@ -68,44 +68,43 @@ def name_parts(name: str) -> dict[str, str]:
     return out
 
 
+_TYPES = {"conference": "paper-conference", "workshop": "paper-conference",
+          "journal": "article-journal", "preprint": "article"}
+
+
+def _container(record: Paper, venue: Venue | None) -> dict[str, Any]:
+    """Where the paper appeared: a preprint's server and number, else the venue's names."""
+    if venue is None:
+        return {"container-title": record.venue}
+    if venue.kind == "preprint":
+        data: dict[str, Any] = {"publisher": venue.short}
+        if record.arxiv and venue.key == "arxiv":
+            data["number"] = f"arXiv:{record.arxiv}"
+        data["genre"] = "Preprint"
+        return data
+    data = {"container-title": venue.name}
+    if venue.short and venue.short != venue.name:
+        data["container-title-short"] = venue.short
+    if venue.publisher:
+        data["publisher"] = venue.publisher
+    return data
+
+
 def item(
     record: Paper, venues: VenueRegistry, *, key: str, with_abstract: bool = False
 ) -> dict[str, Any]:
     """One CSL-JSON item."""
     venue = venues.venues.get(record.venue)
-    kind = venue.kind if venue else None
-    data: dict[str, Any] = {"id": key}
-    if kind in ("conference", "workshop"):
-        data["type"] = "paper-conference"
-    elif kind == "journal":
-        data["type"] = "article-journal"
-    elif kind == "preprint":
-        data["type"] = "article"
-    else:
-        data["type"] = "document"
+    data: dict[str, Any] = {"id": key, "type": _TYPES.get(venue.kind if venue else "", "document")}
     data["title"] = " ".join(record.title.split())
     authors = list(record.authors)
     if len(authors) > 1 and authors[-1].strip().lower() in ("others", "et al."):
         authors = authors[:-1]
     if authors:
         data["author"] = [name_parts(a) for a in authors]
-    if venue is None:
-        data["container-title"] = record.venue
-    elif kind == "preprint":
-        data["publisher"] = venue.short
-        if record.arxiv and venue.key == "arxiv":
-            data["number"] = f"arXiv:{record.arxiv}"
-        data["genre"] = "Preprint"
-    else:
-        data["container-title"] = venue.name
-        if venue.short and venue.short != venue.name:
-            data["container-title-short"] = venue.short
-        if venue.publisher:
-            data["publisher"] = venue.publisher
-    date_parts: list[int] = [record.year]
-    if record.month:
-        date_parts.append(record.month)
-    data["issued"] = {"date-parts": [date_parts]}
+    data.update(_container(record, venue))
+    data["issued"] = {"date-parts": [[record.year, record.month] if record.month
+                                     else [record.year]]}
     if record.doi:
         data["DOI"] = record.doi
     url = best_url(record)

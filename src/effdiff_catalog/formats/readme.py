@@ -28,8 +28,8 @@ import jinja2
 
 from effdiff_catalog.records.catalog import Catalog
 from effdiff_catalog.records.models import Framework, Links, Paper
-from effdiff_catalog.records.taxonomy import Node
 from effdiff_catalog.records.venues import VenueRegistry
+from effdiff_catalog.records.writer import atomic_write
 from effdiff_catalog.resources import package_path
 
 TEMPLATES_DIR = package_path("templates")
@@ -166,7 +166,7 @@ def _sections(catalog: Catalog) -> list[_Section]:
             anchor = f"{anchor}-{seen_anchors[anchor]}"
         else:
             seen_anchors[anchor] = 0
-        is_frameworks = _is_frameworks(node)
+        is_frameworks = taxonomy.is_frameworks_node(node)
         here = sorted(listed.get(node.path, []), key=lambda p: entry_sort_key(p, venues))
         for paper in here:
             if paper.id not in entries:  # a paper in two sections is rendered once
@@ -178,10 +178,6 @@ def _sections(catalog: Catalog) -> list[_Section]:
             entries=[entries[p.id] for p in here],
         ))
     return sections
-
-
-def _is_frameworks(node: Node) -> bool:
-    return node.holds == "frameworks"
 
 
 def _entry(paper: Paper, venues: VenueRegistry, preprint: str) -> _Entry:
@@ -286,3 +282,21 @@ def plan_readme(catalog: Catalog, path: Path | None = None) -> ReadmeUpdate:
     path = path or catalog.root / README_FILE
     old = path.read_text(encoding="utf-8")
     return ReadmeUpdate(path, old, splice(old, render_regions(catalog)))
+
+
+def update_readme(root: Path, *, check: bool = False) -> tuple[ReadmeUpdate, bool]:
+    """Regenerate README.md's marked regions, or with `check` only compare; returns the
+    update and whether the file was written. Raises ReadmeError (or OSError) for a README
+    without its markers, and ReadmeError when records fail to load."""
+    from effdiff_catalog.records.catalog import load_catalog
+
+    catalog, diagnostics = load_catalog(Path(root))
+    failed = [d for d in diagnostics if d.severity == "error"]
+    if failed:
+        raise ReadmeError("some records do not load; run `effdiff validate` and fix them "
+                          "first:\n" + "\n".join(d.text() for d in sorted(failed)))
+    plan = plan_readme(catalog)
+    if check or not plan.changed:
+        return plan, False
+    atomic_write(plan.path, plan.new)
+    return plan, True

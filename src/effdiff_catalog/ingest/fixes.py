@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -61,28 +62,9 @@ def apply_fixes(built: BuildResult, fixes: Sequence[Fix], venues: VenueRegistry)
     from effdiff_catalog.records.models import RECORD_ADAPTER
 
     for fix in fixes:
-        if fix.record is not None:
-            target = fix.record
-        else:
-            target = next(
-                (rid for rid, indexes in built.sources.items() if fix.entry in indexes), ""
-            )
-        position = next((i for i, r in enumerate(built.records) if r.id == target), None)
-        if position is None:
-            raise ValueError(f"fix for {fix.record or f'entry {fix.entry}'}: no such record")
+        position = _position(built, fix)
         old = built.records[position]
-        data = old.model_dump(mode="python")
-        for key, value in fix.changes.items():
-            if key == "links" and isinstance(value, Mapping):
-                links = dict(data.get("links") or {})
-                for kind, url in value.items():
-                    links[kind] = url
-                data["links"] = links
-            elif key == "venue" and isinstance(value, str):
-                venue = venues.lookup(value)
-                data["venue"] = venue.key if venue else value
-            else:
-                data[key] = value
+        data = _changed(old.model_dump(mode="python"), fix.changes, venues)
         if "id" not in fix.changes and (data["title"], data.get("year")) != (
             old.title, getattr(old, "year", None)
         ):
@@ -98,3 +80,25 @@ def apply_fixes(built: BuildResult, fixes: Sequence[Fix], venues: VenueRegistry)
             built.sources[new.id] = built.sources.pop(old.id)
 
 
+def _position(built: BuildResult, fix: Fix) -> int:
+    """Where in the built records the fix's record is (by id, or by a listing's index)."""
+    target = fix.record if fix.record is not None else next(
+        (rid for rid, indexes in built.sources.items() if fix.entry in indexes), "")
+    position = next((i for i, r in enumerate(built.records) if r.id == target), None)
+    if position is None:
+        raise ValueError(f"fix for {fix.record or f'entry {fix.entry}'}: no such record")
+    return position
+
+
+def _changed(data: dict[str, Any], changes: Mapping[str, object], venues: VenueRegistry
+             ) -> dict[str, Any]:
+    """A record's data with a fix's changes: links merge by kind, a venue may be a label."""
+    for key, value in changes.items():
+        if key == "links" and isinstance(value, Mapping):
+            data["links"] = {**(data.get("links") or {}), **value}
+        elif key == "venue" and isinstance(value, str):
+            venue = venues.lookup(value)
+            data["venue"] = venue.key if venue else value
+        else:
+            data[key] = value
+    return data

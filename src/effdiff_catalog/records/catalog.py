@@ -27,7 +27,6 @@ from effdiff_catalog.records.yamlio import LoadedFile, RecordLoadError, read_rec
 PAPERS_DIR = "papers"
 TAXONOMY_FILE = "taxonomy.yaml"
 VENUES_FILE = "venues.yaml"
-SCHEMA_FILE = "schema/record.schema.json"
 RECORD_SUFFIX = ".yaml"
 
 # Pydantic error types that have a rule id of their own; the rest are "schema".

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import count, product
+from pathlib import Path
 from string import ascii_lowercase
 
 from effdiff_catalog.identity import STOPWORDS, ascii_fold
@@ -57,7 +59,7 @@ def surname(name: str) -> str:
     try:
         parts = parse_single_name_into_parts(name, strict=False)
         last = " ".join(parts.last) or name
-    except Exception:  # noqa: BLE001 - odd names must never stop key assignment
+    except Exception:  # odd names must never stop key assignment
         last = name.split()[-1] if name.split() else name
     return _token(last.replace("{", "").replace("}", ""))
 
@@ -187,9 +189,41 @@ def missing_keys(papers: Sequence[Paper]) -> dict[str, str]:
     return {paper_id: keys[paper_id] for paper_id in computed}
 
 
-def keys_by_id(papers: Sequence[Paper], extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Every paper's key (stored or computed), optionally overridden by `extra`."""
-    keys, _ = assign_keys(papers)
-    if extra:
-        keys.update(extra)
-    return keys
+@dataclass
+class KeysRun:
+    """What `effdiff keys` found and did: keys stored (file -> key), or with `check` the
+    keys that would be; duplicate stored keys; record files that failed to load."""
+
+    keys: dict[Path, str] = field(default_factory=dict)
+    duplicates: list[Diagnostic] = field(default_factory=list)
+    load_errors: list[Diagnostic] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.load_errors or any(d.severity == "error" for d in self.duplicates))
+
+
+def store_missing_keys(root: Path, *, check: bool = False) -> KeysRun:
+    """Give every paper without a citation key its key, in its file (comments kept).
+
+    Nothing is written with `check`, nor when a record file fails to load: its stored key
+    must be known before new keys are given out. A stored key is never changed.
+    """
+    from effdiff_catalog.records.catalog import load_catalog
+    from effdiff_catalog.records.writer import update_record_file
+
+    catalog, diagnostics = load_catalog(root)
+    run = KeysRun(
+        duplicates=[d for d in key_diagnostics(catalog.entries)
+                    if d.rule != "citation-key-missing"],
+        load_errors=[d for d in diagnostics if d.severity == "error"],
+    )
+    paths = {entry.record.id: Path(catalog.root) / entry.path for entry in catalog.entries}
+    run.keys = {paths[pid]: key for pid, key in sorted(missing_keys(catalog.papers()).items())}
+    if check or run.load_errors:
+        return run
+    for path, key in run.keys.items():
+        update_record_file(path, {"citation_key": key})
+    run.written = True
+    return run

@@ -78,8 +78,13 @@ class Taxonomy:
 
     @property
     def frameworks_path(self) -> str | None:
-        """The section that holds the framework records (`holds: frameworks`), if any."""
-        return next((n.path for n in self.walk() if n.holds == "frameworks"), None)
+        """The section that holds the framework records: the one marked `holds: frameworks`,
+        else (taxonomies written before the mark) a top-level section slugged `frameworks`."""
+        marked = next((n.path for n in self.walk() if n.holds == "frameworks"), None)
+        return marked or ("frameworks" if "frameworks" in self.by_path else None)
+
+    def is_frameworks_node(self, node: Node) -> bool:
+        return node.path == self.frameworks_path
 
     def holds_frameworks(self, path: str) -> bool:
         """Whether `path` is the frameworks section or lies under it."""

@@ -19,7 +19,7 @@ import yaml
 from effdiff_catalog.identity import KEY_KINDS, DuplicateIndex, arxiv_year_month, url_key
 from effdiff_catalog.records.catalog import Catalog, LoadedRecord, load_catalog
 from effdiff_catalog.records.diagnostics import Diagnostic, Severity, did_you_mean
-from effdiff_catalog.records.models import Framework, Paper
+from effdiff_catalog.records.models import Paper
 
 
 @dataclass(frozen=True)
@@ -366,7 +366,3 @@ def validate_catalog(root: Path, files: Sequence[Path] | None = None) -> list[Di
                 wanted.add(str(path))
         diagnostics = [d for d in diagnostics if d.path in wanted]
     return sorted(set(diagnostics))
-
-
-def records_of_kind(catalog: Catalog) -> tuple[list[Paper], list[Framework]]:
-    return catalog.papers(), catalog.frameworks()

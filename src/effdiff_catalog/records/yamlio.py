@@ -46,10 +46,6 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
             return _STR_TAG
         return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
     def get_single_data(self) -> Any:
         """The document as Python data, built by `_build` rather than PyYAML's generic
         construct_object (its bookkeeping for aliases, which records never have, was about
@@ -57,8 +53,12 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
         node = self.get_single_node()
         return None if node is None else self._build(node)
 
-    def _build(self, node: yaml.Node) -> Any:
+    def _build(self, node: yaml.Node, depth: int = 0) -> Any:
         kind = node.__class__
+        if depth > MAX_NESTING:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"nesting deeper than {MAX_NESTING} levels", node.start_mark
+            )
         if kind is yaml.ScalarNode:
             if node.tag == _STR_TAG:
                 return node.value
@@ -67,12 +67,12 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
                 return self.construct_object(node, deep=True)
             return constructor(self, node)
         if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
-            return [self._build(item) for item in node.value]
+            return [self._build(item, depth + 1) for item in node.value]
         if kind is yaml.MappingNode and node.tag == _MAP_TAG:
-            return self._build_mapping(node)  # type: ignore[arg-type]
+            return self._build_mapping(node, depth)  # type: ignore[arg-type]
         return self.construct_object(node, deep=True)  # explicit tags (!!set, !!omap, ...)
 
-    def _build_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+    def _build_mapping(self, node: yaml.MappingNode, depth: int = 0) -> dict[Any, Any]:
         mapping: dict[Any, Any] = {}
         first: dict[Any, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -80,7 +80,7 @@ class _StrictLoader(_Loader):  # type: ignore[misc,valid-type]
             if key in mapping:
                 raise _DuplicateKey(str(key), key_node.start_mark, first[key].start_mark)
             first[key] = key_node
-            mapping[key] = self._build(value_node)
+            mapping[key] = self._build(value_node, depth + 1)
         return mapping
 
     def _key(self, key_node: yaml.Node) -> Any:
@@ -200,6 +200,34 @@ def _has_alias(text: str) -> tuple[int, int] | None:
 
 def parse_record_bytes(raw: bytes, path: str, *, max_bytes: int = MAX_RECORD_BYTES) -> LoadedFile:
     """Parse one record file's bytes, or raise RecordLoadError with a located diagnostic."""
+    text = _checked_text(raw, path, max_bytes)
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+    except _DuplicateKey as exc:
+        mark = exc.problem_mark
+        raise _error(
+            path, mark.line + 1, mark.column + 1, "duplicate-key",
+            f"key {exc.key!r} appears twice (first on line {exc.first.line + 1})",
+        ) from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line, col = (where.line + 1, where.column + 1) if where else (1, 1)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _error(path, line, col, "yaml-syntax", f"invalid YAML: {problem}") from None
+    except RecursionError:
+        raise _error(path, 1, 1, "yaml-syntax", "invalid YAML: nesting too deep") from None
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise _error(
+            path, 1, 1, "not-mapping",
+            f"a record must be a mapping of keys to values, but this file is {kind}",
+        )
+    return LoadedFile(path=path, text=text, data=data)
+
+
+def _checked_text(raw: bytes, path: str, max_bytes: int) -> str:
+    """The file as text, once it passes the checks that need no YAML parser: size, BOM,
+    UTF-8, content, tab indentation, anchors and aliases."""
     if len(raw) > max_bytes:
         raise _error(
             path, 1, 1, "file-too-large",
@@ -229,28 +257,7 @@ def parse_record_bytes(raw: bytes, path: str, *, max_bytes: int = MAX_RECORD_BYT
             path, where[0], where[1], "yaml-alias",
             "YAML anchors and aliases are not allowed in records",
         )
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as exc:
-        mark = exc.problem_mark
-        raise _error(
-            path, mark.line + 1, mark.column + 1, "duplicate-key",
-            f"key {exc.key!r} appears twice (first on line {exc.first.line + 1})",
-        ) from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line, col = (where.line + 1, where.column + 1) if where else (1, 1)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _error(path, line, col, "yaml-syntax", f"invalid YAML: {problem}") from None
-    except RecursionError:
-        raise _error(path, 1, 1, "yaml-syntax", "invalid YAML: nesting too deep") from None
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
-        raise _error(
-            path, 1, 1, "not-mapping",
-            f"a record must be a mapping of keys to values, but this file is {kind}",
-        )
-    return LoadedFile(path=path, text=text, data=data)
+    return text
 
 
 def _safe_alias_scan(text: str) -> tuple[int, int] | None:
@@ -282,4 +289,4 @@ def load_data_file(path: Path, *, max_bytes: int = 4 * 1024 * 1024) -> Any:
     raw = path.read_bytes()
     if len(raw) > max_bytes:
         raise ValueError(f"{path}: over the {max_bytes}-byte limit")
-    return yaml.load(raw.decode("utf-8"), Loader=_StrictLoader)  # noqa: S506
+    return yaml.load(raw.decode("utf-8"), Loader=_StrictLoader)  # a SafeLoader subclass
