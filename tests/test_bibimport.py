@@ -78,29 +78,29 @@ def venue_of(bib: str) -> str | None:
          "Computer Vision (ECCV)}}", None),
     ],
 )
-def test_venues_are_mapped_through_names_aliases_and_acronyms(bib: str, venue: str | None):
+def test_venues_are_mapped_through_names_aliases_and_acronyms(bib: str, venue: str | None) -> None:
     assert venue_of(bib) == venue
 
 
-def test_names_in_last_first_form_are_turned_around():
+def test_names_in_last_first_form_are_turned_around() -> None:
     assert split_persons("M{\\\"u}ller, J{\\\"u}rgen and Pawe{\\l} {\\L}ukasz and "
                          "van Beethoven, Ludwig") == (
         ["Jürgen Müller", "Paweł Łukasz", "Ludwig van Beethoven"], False)
 
 
-def test_names_are_split_before_tex_is_decoded_so_braces_protect_one_name():
+def test_names_are_split_before_tex_is_decoded_so_braces_protect_one_name() -> None:
     names, truncated = split_persons("{Stability AI and Friends} and Rombach, Robin and others")
     assert names == ["Stability AI and Friends", "Robin Rombach"]
     assert truncated
 
 
-def test_latex_is_decoded_to_unicode_including_our_own_escapes():
+def test_latex_is_decoded_to_unicode_including_our_own_escapes() -> None:
     assert tex_to_unicode(r"M{\"u}ller \& {\L}ukasz \textbraceleft{}x\textbraceright{} "
                          r"\textasciicircum{} \textasciitilde{} \textbackslash{} {$\Delta$}") \
         == "Müller & Łukasz {x} ^ ~ \\ Δ"
 
 
-def test_survey_entries_import_with_unmapped_venues_and_duplicates_reported(root: Path):
+def test_survey_entries_import_with_unmapped_venues_and_duplicates_reported(root: Path) -> None:
     before = snapshot(root)
     report = import_bib_file(SURVEY_BIB, root, "algorithm", today=TODAY)
     assert not report.parse_errors
@@ -128,7 +128,7 @@ def test_survey_entries_import_with_unmapped_venues_and_duplicates_reported(root
     assert ddim.categories == ["algorithm"] and ddim.added == TODAY
 
 
-def test_preprint_year_comes_from_the_arxiv_id(root: Path):
+def test_preprint_year_comes_from_the_arxiv_id(root: Path) -> None:
     bib = ("@article{he2022latent, title={Latent Video Diffusion Models}, author={He, "
            "Yingqing}, journal={arXiv preprint arXiv:2211.13221}, year={2023}}")
     report = import_bib(root, bib, "algorithm", today=TODAY)
@@ -140,7 +140,7 @@ def test_preprint_year_comes_from_the_arxiv_id(root: Path):
     )
 
 
-def test_update_changes_the_existing_record_in_place_and_keeps_its_comments(root: Path):
+def test_update_changes_the_existing_record_in_place_and_keeps_its_comments(root: Path) -> None:
     bib = ("@inproceedings{x, title={DeepCache: Accelerating Diffusion Models for Free}, "
            "author={Ma, Xinyin and Fang, Gongfan and Wang, Xinchao}, year={2024}, "
            "booktitle={CVPR}, doi={10.1109/CVPR52733.2024.01492}}")
@@ -162,7 +162,7 @@ def test_update_changes_the_existing_record_in_place_and_keeps_its_comments(root
     assert [o.action for o in again.outcomes] == ["unchanged"]
 
 
-def test_update_respects_a_venue_check_pin(root: Path):
+def test_update_respects_a_venue_check_pin(root: Path) -> None:
     path = root / "papers" / "lora-2022.yaml"
     path.write_text(path.read_text().replace(
         "added: 2024-10-01", "venue_check:\n  ignore: true\n  reason: known mismatch\n"
@@ -176,19 +176,19 @@ def test_update_respects_a_venue_check_pin(root: Path):
     assert "venue: iclr\nyear: 2022" in text
 
 
-def test_dry_run_writes_nothing(root: Path):
+def test_dry_run_writes_nothing(root: Path) -> None:
     before = snapshot(root)
     report = import_bib_file(SURVEY_BIB, root, "algorithm", dry_run=True, today=TODAY)
     assert report.count("added") == 76
     assert snapshot(root) == before
 
 
-def test_unknown_category_is_refused_with_a_suggestion(root: Path):
+def test_unknown_category_is_refused_with_a_suggestion(root: Path) -> None:
     with pytest.raises(BibImportError, match="did you mean 'system/caching-technique'"):
         import_bib(root, "", "system/caching-techniqe")
 
 
-def test_our_own_export_imports_back_to_the_same_records(root: Path, tmp_path: Path):
+def test_our_own_export_imports_back_to_the_same_records(root: Path, tmp_path: Path) -> None:
     catalog, _ = load_catalog(root)
     papers = citable(select(catalog), catalog)
     text = bibtex.render(papers, catalog.venues, with_abstract=True)
@@ -208,7 +208,7 @@ def test_our_own_export_imports_back_to_the_same_records(root: Path, tmp_path: P
         assert again.abstract == (" ".join(paper.abstract.split()) if paper.abstract else None)
 
 
-def test_import_bib_command_reports_and_exits_1_when_entries_are_left_out(root: Path):
+def test_import_bib_command_reports_and_exits_1_when_entries_are_left_out(root: Path) -> None:
     result = CliRunner().invoke(
         app, ["import-bib", str(SURVEY_BIB), "--root", str(root), "--category", "algorithm"]
     )
@@ -218,7 +218,9 @@ def test_import_bib_command_reports_and_exits_1_when_entries_are_left_out(root: 
     assert "76 added, 6 duplicate, 7 unmapped-venue" in result.output
 
 
-def test_proceedings_year_after_an_even_year_meeting_is_moved_to_the_meeting(tmp_path: Path):
+def test_proceedings_year_after_an_even_year_meeting_is_moved_to_the_meeting(
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "cat"
     (root / "papers").mkdir(parents=True)
     shutil.copy(MINI / "taxonomy.yaml", root)

@@ -80,27 +80,27 @@ def parse_both(text: str) -> tuple[dict[str, dict[str, str]], dict[str, object]]
 # --- entry types follow the venue registry --------------------------------------------------
 
 
-def test_conference_paper_is_inproceedings_with_the_registrys_full_booktitle(mini: Catalog):
+def test_conference_paper_is_inproceedings_with_the_registrys_full_booktitle(mini: Catalog) -> None:
     text = bibtex.entry(by_id(mini, "dpm-solver-2022"), mini.venues)
     assert text.startswith("@inproceedings{lu2022dpmsolver,")
     assert "booktitle     = {Advances in Neural Information Processing Systems}," in text
     assert "publisher     = {Curran Associates, Inc.}," in text
 
 
-def test_workshop_paper_is_inproceedings_with_the_workshop_name(mini: Catalog):
+def test_workshop_paper_is_inproceedings_with_the_workshop_name(mini: Catalog) -> None:
     text = bibtex.entry(by_id(mini, "simda-workshop-2024"), mini.venues)
     assert text.startswith("@inproceedings{")
     assert "{IEEE/CVF Conference on Computer Vision and Pattern Recognition Workshops}" in text
 
 
-def test_journal_paper_is_article_with_journal(mini: Catalog):
+def test_journal_paper_is_article_with_journal(mini: Catalog) -> None:
     text = bibtex.entry(by_id(mini, "efficient-diffusion-models-2025"), mini.venues)
     assert text.startswith("@article{shen2025efficient,")
     assert "journal       = {Transactions on Machine Learning Research}," in text
     assert "eprint        = {2502.06805}," in text
 
 
-def test_arxiv_preprint_follows_the_documented_convention(mini: Catalog):
+def test_arxiv_preprint_follows_the_documented_convention(mini: Catalog) -> None:
     text = bibtex.entry(by_id(mini, "specials-and-names-2024"), mini.venues)
     assert text.startswith("@article{muller2024qdiffusion,")
     assert "journal       = {arXiv preprint arXiv:2405.99999}," in text
@@ -110,14 +110,14 @@ def test_arxiv_preprint_follows_the_documented_convention(mini: Catalog):
     assert "url           = {https://arxiv.org/abs/2405.99999}," in text
 
 
-def test_url_is_always_written_and_doi_where_known(mini: Catalog):
+def test_url_is_always_written_and_doi_where_known(mini: Catalog) -> None:
     for paper in papers_of(mini):
         assert "  url " in bibtex.entry(paper, mini.venues), paper.id
     text = bibtex.entry(by_id(mini, "controlnet-2023"), mini.venues)
     assert "doi       = {10.1109/ICCV51070.2023.00355}," in text
 
 
-def test_url_falls_back_to_arxiv_then_doi_when_the_record_has_no_paper_link(mini: Catalog):
+def test_url_falls_back_to_arxiv_then_doi_when_the_record_has_no_paper_link(mini: Catalog) -> None:
     paper = by_id(mini, "dpm-solver-2022").model_copy(deep=True)
     paper.links.paper = None
     assert bibtex.best_url(paper) == "https://arxiv.org/abs/2206.00927"
@@ -126,7 +126,7 @@ def test_url_falls_back_to_arxiv_then_doi_when_the_record_has_no_paper_link(mini
     assert bibtex.best_url(paper) == "https://doi.org/10.5555/x_y"
 
 
-def test_record_without_authors_exports_as_misc_with_key_and_a_warning(mini: Catalog):
+def test_record_without_authors_exports_as_misc_with_key_and_a_warning(mini: Catalog) -> None:
     result = bibtex.export([by_id(mini, "deepcache-2024")], mini.venues)
     assert "@misc{deepcache2024accelerating," in result.text
     assert "key          = {DeepCache}," in result.text
@@ -137,7 +137,7 @@ def test_record_without_authors_exports_as_misc_with_key_and_a_warning(mini: Cat
     assert comments and not any("@" in line for line in comments)
 
 
-def test_unknown_venue_exports_as_misc_and_warns(mini: Catalog):
+def test_unknown_venue_exports_as_misc_and_warns(mini: Catalog) -> None:
     paper = by_id(mini, "lora-2022").model_copy(update={"venue": "nowhere"})
     result = bibtex.export([paper], mini.venues)
     assert "@misc{hu2022lora," in result.text
@@ -145,7 +145,7 @@ def test_unknown_venue_exports_as_misc_and_warns(mini: Catalog):
     assert any("not in the registry" in w for w in result.warnings)
 
 
-def test_frameworks_are_cited_through_their_paper_and_others_left_out(mini: Catalog):
+def test_frameworks_are_cited_through_their_paper_and_others_left_out(mini: Catalog) -> None:
     chosen = citable(select(mini, category="frameworks"), mini)
     assert [p.id for p in chosen] == ["deepcache-2024"]
 
@@ -153,7 +153,7 @@ def test_frameworks_are_cited_through_their_paper_and_others_left_out(mini: Cata
 # --- keys -----------------------------------------------------------------------------------
 
 
-def test_stored_key_is_used_and_missing_key_is_computed_with_a_warning(mini: Catalog):
+def test_stored_key_is_used_and_missing_key_is_computed_with_a_warning(mini: Catalog) -> None:
     result = bibtex.export(
         [by_id(mini, "controlnet-2023"), by_id(mini, "lora-2022")], mini.venues
     )
@@ -164,7 +164,7 @@ def test_stored_key_is_used_and_missing_key_is_computed_with_a_warning(mini: Cat
     ]
 
 
-def test_duplicate_keys_in_one_export_are_reported(mini: Catalog):
+def test_duplicate_keys_in_one_export_are_reported(mini: Catalog) -> None:
     one = by_id(mini, "lora-2022").model_copy(update={"citation_key": "same2022"})
     two = by_id(mini, "dpm-solver-2022").model_copy(update={"citation_key": "Same2022"})
     result = bibtex.export([one, two], mini.venues)
@@ -180,11 +180,11 @@ def test_duplicate_keys_in_one_export_are_reported(mini: Catalog):
      ("{", r"\textbraceleft{}"), ("}", r"\textbraceright{}"), ("~", r"\textasciitilde{}"),
      ("^", r"\textasciicircum{}"), ("\\", r"\textbackslash{}")],
 )
-def test_every_tex_special_is_escaped(char: str, escaped: str):
+def test_every_tex_special_is_escaped(char: str, escaped: str) -> None:
     assert bibtex.escape_tex(f"a{char}b") == f"a{escaped}b"
 
 
-def test_specials_in_title_and_abstract_are_escaped_and_braces_balance(mini: Catalog):
+def test_specials_in_title_and_abstract_are_escaped_and_braces_balance(mini: Catalog) -> None:
     text = bibtex.entry(by_id(mini, "specials-and-names-2024"), mini.venues, with_abstract=True)
     assert r"{Q-Diffusion} \& Friends: 4\_bit x\textasciicircum{}2 Caching \#1 at 50\%" in text
     assert r"Braces \textbraceleft{}x\textbraceright{}, a backslash \textbackslash{}" in text
@@ -204,16 +204,16 @@ def test_specials_in_title_and_abstract_are_escaped_and_braces_balance(mini: Cat
         ("Efficient Diffusion Models: A Survey", "Efficient Diffusion Models: A Survey"),
     ],
 )
-def test_title_capitals_and_acronyms_are_protected(title: str, expected: str):
+def test_title_capitals_and_acronyms_are_protected(title: str, expected: str) -> None:
     assert bibtex.format_title(title) == expected
 
 
-def test_non_ascii_names_stay_utf8_by_default(mini: Catalog):
+def test_non_ascii_names_stay_utf8_by_default(mini: Catalog) -> None:
     text = bibtex.entry(by_id(mini, "specials-and-names-2024"), mini.venues)
     assert "Jürgen Müller and Paweł Łukasz and Zoë Ångström-Ødegård and José Ñúñez" in text
 
 
-def test_ascii_option_writes_tex_escapes(mini: Catalog):
+def test_ascii_option_writes_tex_escapes(mini: Catalog) -> None:
     text = bibtex.entry(by_id(mini, "specials-and-names-2024"), mini.venues, ascii=True)
     assert text.isascii()
     assert (
@@ -222,14 +222,14 @@ def test_ascii_option_writes_tex_escapes(mini: Catalog):
     )
 
 
-def test_ascii_option_reports_characters_without_a_tex_form(mini: Catalog):
+def test_ascii_option_reports_characters_without_a_tex_form(mini: Catalog) -> None:
     paper = by_id(mini, "lora-2022").model_copy(update={"authors": ["王 小明", "Ana Ruiz"]})
     result = bibtex.export([paper], mini.venues, ascii=True)
     assert "王 小明" in result.text
     assert any("no TeX escape for" in w and "王" in w for w in result.warnings)
 
 
-def test_verbatim_fields_are_percent_encoded_not_backslash_escaped():
+def test_verbatim_fields_are_percent_encoded_not_backslash_escaped() -> None:
     assert bibtex.verbatim("https://x.org/a_b%20{c}\\d#e") == "https://x.org/a_b%20%7Bc%7D%5Cd#e"
 
 
@@ -257,7 +257,7 @@ def expected_fields(paper: Paper, mini: Catalog, with_abstract: bool) -> dict[st
 
 
 @pytest.mark.parametrize("with_abstract", [False, True])
-def test_round_trip_bibtexparser_gives_back_every_field(mini: Catalog, with_abstract: bool):
+def test_round_trip_bibtexparser_gives_back_every_field(mini: Catalog, with_abstract: bool) -> None:
     papers = papers_of(mini)
     result = bibtex.export(papers, mini.venues, with_abstract=with_abstract)
     first, _ = parse_both(result.text)
@@ -270,7 +270,7 @@ def test_round_trip_bibtexparser_gives_back_every_field(mini: Catalog, with_abst
 
 
 @pytest.mark.parametrize("ascii", [False, True])
-def test_round_trip_pybtex_reads_the_same_entries_and_names(mini: Catalog, ascii: bool):
+def test_round_trip_pybtex_reads_the_same_entries_and_names(mini: Catalog, ascii: bool) -> None:
     papers = papers_of(mini)
     result = bibtex.export(papers, mini.venues, ascii=ascii, with_abstract=True)
     first, second = parse_both(result.text)
@@ -287,7 +287,7 @@ def test_round_trip_pybtex_reads_the_same_entries_and_names(mini: Catalog, ascii
         assert latex_to_text(title) == paper.title
 
 
-def test_stored_bib_matches_what_bibtexparser_writes_back_field_for_field(mini: Catalog):
+def test_stored_bib_matches_what_bibtexparser_writes_back_field_for_field(mini: Catalog) -> None:
     """bibtexparser's writer reproduces our fields exactly: nothing is lost or merged."""
     text = bibtex.render(papers_of(mini), mini.venues, with_abstract=True)
     library = bibtexparser.parse_string(text)
@@ -318,7 +318,7 @@ def _paper(title: str, names: list[str], abstract: str) -> Paper:
     return Paper(
         id="random-2024", title=title, authors=names, venue="iclr", year=2024,
         abstract=abstract, categories=["algorithm"], added=dt.date(2024, 1, 1),
-        links={"paper": "https://example.org/p?a=1&b=%7B_#x"},  # type: ignore[arg-type]
+        links={"paper": "https://example.org/p?a=1&b=%7B_#x"},
     )
 
 
@@ -326,7 +326,7 @@ def _paper(title: str, names: list[str], abstract: str) -> Paper:
 @given(title=_text(), names=NAMES, abstract=_text())
 def test_random_text_round_trips_through_both_parsers(
     title: str, names: list[str], abstract: str
-):
+) -> None:
     venues = VenueRegistry.load(MINI / "venues.yaml")
     paper = _paper(title, names, abstract)
     text = bibtex.entry(paper, venues, key="rand2024", with_abstract=True)
@@ -349,7 +349,7 @@ def test_random_text_round_trips_through_both_parsers(
 @given(title=_text(), names=NAMES)
 def test_random_text_in_ascii_mode_decodes_back_with_an_independent_latex_decoder(
     title: str, names: list[str]
-):
+) -> None:
     # TeX ligatures mean something else than their characters: keep them out
     for ligature in ("--", "``", "''", "?`", "!`", ",,", "<<", ">>"):
         assume(ligature not in title and all(ligature not in n for n in names))
@@ -387,7 +387,7 @@ def _same_but_ligatures(decoded: str, original: str) -> bool:
 # --- the command --------------------------------------------------------------------------
 
 
-def test_bib_command_filters_and_writes_a_file(tmp_path: Path):
+def test_bib_command_filters_and_writes_a_file(tmp_path: Path) -> None:
     root = tmp_path / "cat"
     shutil.copytree(MINI, root)
     out = tmp_path / "sel.bib"
@@ -400,13 +400,13 @@ def test_bib_command_filters_and_writes_a_file(tmp_path: Path):
     assert keys == ["zhang2023adding", "xing2024simda"]
 
 
-def test_bib_command_rejects_an_unknown_category_with_a_suggestion(tmp_path: Path):
+def test_bib_command_rejects_an_unknown_category_with_a_suggestion(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bib", "--root", str(MINI), "--category", "sytem"])
     assert result.exit_code == 2
     assert "did you mean 'system'?" in result.output
 
 
-def test_bib_split_sections_writes_all_and_one_file_per_top_level_section(tmp_path: Path):
+def test_bib_split_sections_writes_all_and_one_file_per_top_level_section(tmp_path: Path) -> None:
     out = tmp_path / "downloads"
     result = CliRunner().invoke(app, ["bib", "--root", str(MINI), "--split-sections", str(out)])
     assert result.exit_code == 0, result.output
@@ -424,7 +424,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
-def test_whole_repository_catalog_round_trips_through_both_parsers(ascii: bool):
+def test_whole_repository_catalog_round_trips_through_both_parsers(ascii: bool) -> None:
     catalog, _ = load_catalog(REPO)
     if not catalog.papers():
         pytest.skip("papers/ is empty")
@@ -449,7 +449,7 @@ def test_whole_repository_catalog_round_trips_through_both_parsers(ascii: bool):
                 assert latex_to_text(" ".join(parts)) == " ".join(name.split()), paper.id
 
 
-def test_bib_command_ascii_with_abstracts_and_year(tmp_path: Path):
+def test_bib_command_ascii_with_abstracts_and_year(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["bib", "--root", str(MINI), "--year", "2024", "--ascii", "--with-abstracts"]
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import GOOD_RECORD, CatalogBuilder
 
 from effdiff_catalog.records import catalog as catalog_module
 from effdiff_catalog.records.catalog import load_catalog, record_files
-from tests.conftest import GOOD_RECORD, CatalogBuilder
 
 
 def test_parallel_load_matches_serial_load(

@@ -28,7 +28,7 @@ MINI = Path(__file__).parent / "fixtures" / "catalog-mini"
 def paper(title: str, authors: list[str], year: int = 2024, **extra: object) -> Paper:
     return Paper(
         id="p-2024", title=title, authors=authors, venue="arxiv", year=year,
-        categories=["algorithm"], added=dt.date(2024, 1, 1), **extra,  # type: ignore[arg-type]
+        categories=["algorithm"], added=dt.date(2024, 1, 1), **extra,
     )
 
 
@@ -48,21 +48,21 @@ def paper(title: str, authors: list[str], year: int = 2024, **extra: object) -> 
 )
 def test_key_follows_surname_year_first_meaningful_title_word(
     title: str, authors: list[str], year: int, key: str
-):
+) -> None:
     assert make_key(paper(title, authors, year), set()) == key
 
 
-def test_record_without_authors_uses_title_words_for_the_key():
+def test_record_without_authors_uses_title_words_for_the_key() -> None:
     assert base_key(paper("DeepCache: Accelerating Diffusion Models", [])) == (
         "deepcache2024accelerating"
     )
 
 
-def test_name_without_ascii_letters_falls_back_to_anon():
+def test_name_without_ascii_letters_falls_back_to_anon() -> None:
     assert base_key(paper("Fast Sampling", ["王小明"])) == "anon2024fast"
 
 
-def test_collisions_get_a_then_b_and_compare_case_insensitively():
+def test_collisions_get_a_then_b_and_compare_case_insensitively() -> None:
     one = paper("Fast Sampling", ["Wei Wang"])
     taken = taken_keys(["Wang2024Fast"])
     assert make_key(one, taken) == "wang2024fasta"
@@ -73,7 +73,7 @@ def test_collisions_get_a_then_b_and_compare_case_insensitively():
     assert [s for _, s in order][26:29] == ["z", "aa", "ab"]
 
 
-def test_assign_keys_keeps_stored_keys_and_never_hands_them_out_again():
+def test_assign_keys_keeps_stored_keys_and_never_hands_them_out_again() -> None:
     stored = paper("Fast Sampling", ["Wei Wang"], citation_key="wang2024fast")
     stored.id = "stored-2024"
     fresh = paper("Fast Sampling Again", ["Wei Wang"])
@@ -83,7 +83,7 @@ def test_assign_keys_keeps_stored_keys_and_never_hands_them_out_again():
     assert computed == ["fresh-2024"]
 
 
-def test_key_diagnostics_flag_duplicates_at_the_key_and_missing_keys(tmp_path: Path):
+def test_key_diagnostics_flag_duplicates_at_the_key_and_missing_keys(tmp_path: Path) -> None:
     root = tmp_path / "cat"
     shutil.copytree(MINI, root)
     dpm = root / "papers" / "dpm-solver-2022.yaml"
@@ -110,7 +110,7 @@ def test_key_diagnostics_flag_duplicates_at_the_key_and_missing_keys(tmp_path: P
 
 def test_keys_command_stores_missing_keys_keeping_comments_and_check_passes_after(
     tmp_path: Path,
-):
+) -> None:
     root = tmp_path / "cat"
     shutil.copytree(MINI, root)
     runner = CliRunner()
@@ -132,7 +132,7 @@ def test_keys_command_stores_missing_keys_keeping_comments_and_check_passes_afte
     assert runner.invoke(app, ["keys", "--root", str(root), "--check"]).exit_code == 0
 
 
-def test_a_stored_key_survives_a_venue_and_year_update(tmp_path: Path):
+def test_a_stored_key_survives_a_venue_and_year_update(tmp_path: Path) -> None:
     root = tmp_path / "cat"
     shutil.copytree(MINI, root)
     runner = CliRunner()
@@ -147,7 +147,7 @@ def test_a_stored_key_survives_a_venue_and_year_update(tmp_path: Path):
     assert "year          = {2025}" in bib.stdout
 
 
-def test_keys_command_refuses_to_assign_while_a_record_is_broken(tmp_path: Path):
+def test_keys_command_refuses_to_assign_while_a_record_is_broken(tmp_path: Path) -> None:
     root = tmp_path / "cat"
     shutil.copytree(MINI, root)
     (root / "papers" / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
@@ -157,7 +157,7 @@ def test_keys_command_refuses_to_assign_while_a_record_is_broken(tmp_path: Path)
     assert "citation_key" not in (root / "papers" / "lora-2022.yaml").read_text()
 
 
-def test_validate_reports_a_duplicate_key_as_an_error(tmp_path: Path):
+def test_validate_reports_a_duplicate_key_as_an_error(tmp_path: Path) -> None:
     from effdiff_catalog.records.validate import validate_catalog
 
     root = tmp_path / "cat"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import typer.main
+from helpers import REPO
 from typer.testing import CliRunner
 
 from effdiff_catalog import __version__
 from effdiff_catalog.cli import app
-from tests.conftest import REPO
 
 
 def command_names() -> list[str]:

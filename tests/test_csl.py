@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import citeproc
 import jsonschema
@@ -37,8 +38,9 @@ def mini() -> Catalog:
     return load_catalog(MINI)[0]
 
 
-def items_of(catalog: Catalog, **options: bool) -> list[dict]:
-    return csl.export(citable(select(catalog), catalog), catalog.venues, **options).items
+def items_of(catalog: Catalog, *, with_abstract: bool = False) -> list[dict[str, Any]]:
+    papers = citable(select(catalog), catalog)
+    return csl.export(papers, catalog.venues, with_abstract=with_abstract).items
 
 
 def render_bibliography(items: list[dict]) -> list[str]:
@@ -51,20 +53,20 @@ def render_bibliography(items: list[dict]) -> list[str]:
 
 
 @pytest.mark.parametrize("with_abstract", [False, True])
-def test_output_validates_against_the_csl_json_schema(mini: Catalog, with_abstract: bool):
+def test_output_validates_against_the_csl_json_schema(mini: Catalog, with_abstract: bool) -> None:
     items = items_of(mini, with_abstract=with_abstract)
     jsonschema.validate(items, SCHEMA, cls=jsonschema.Draft7Validator)
     assert len(items) == 7
 
 
-def test_whole_repository_catalog_validates_against_the_schema():
+def test_whole_repository_catalog_validates_against_the_schema() -> None:
     catalog, _ = load_catalog(REPO)
     if not catalog.papers():
         pytest.skip("papers/ is empty")
     jsonschema.validate(items_of(catalog), SCHEMA, cls=jsonschema.Draft7Validator)
 
 
-def test_items_map_venue_kinds_to_csl_types(mini: Catalog):
+def test_items_map_venue_kinds_to_csl_types(mini: Catalog) -> None:
     by_id = {item["id"]: item for item in items_of(mini)}
     assert by_id["lu2022dpmsolver"]["type"] == "paper-conference"
     assert by_id["lu2022dpmsolver"]["container-title"] == (
@@ -81,7 +83,7 @@ def test_items_map_venue_kinds_to_csl_types(mini: Catalog):
     assert "author" not in by_id["deepcache2024accelerating"]
 
 
-def test_names_are_split_with_particles_and_kept_in_utf8(mini: Catalog):
+def test_names_are_split_with_particles_and_kept_in_utf8(mini: Catalog) -> None:
     by_id = {item["id"]: item for item in items_of(mini)}
     authors = by_id["muller2024qdiffusion"]["author"]
     assert authors[0] == {"family": "Müller", "given": "Jürgen"}
@@ -90,14 +92,14 @@ def test_names_are_split_with_particles_and_kept_in_utf8(mini: Catalog):
                           "non-dropping-particle": "van"}
 
 
-def test_title_keeps_tex_specials_as_plain_text(mini: Catalog):
+def test_title_keeps_tex_specials_as_plain_text(mini: Catalog) -> None:
     by_id = {item["id"]: item for item in items_of(mini, with_abstract=True)}
     item = by_id["muller2024qdiffusion"]
     assert item["title"] == "Q-Diffusion & Friends: 4_bit x^2 Caching #1 at 50% ~ Cost"
     assert item["abstract"].startswith("Braces {x}, a backslash \\ and math $x^2$")
 
 
-def test_citeproc_renders_every_item_with_title_and_first_author(mini: Catalog):
+def test_citeproc_renders_every_item_with_title_and_first_author(mini: Catalog) -> None:
     items = items_of(mini)
     rendered = render_bibliography(items)
     assert len(rendered) == len(items)
@@ -109,7 +111,7 @@ def test_citeproc_renders_every_item_with_title_and_first_author(mini: Catalog):
     assert "Advances in Neural Information Processing Systems" in text
 
 
-def test_csl_command_uses_the_same_filters_and_keys_as_bib(tmp_path: Path):
+def test_csl_command_uses_the_same_filters_and_keys_as_bib(tmp_path: Path) -> None:
     root = tmp_path / "cat"
     shutil.copytree(MINI, root)
     runner = CliRunner()

@@ -190,7 +190,7 @@ def test_one_title_key_for_unicode_tex_and_spelled_out_greek() -> None:
 def _paper(record_id: str, title: str, **extra: object) -> Paper:
     return Paper(id=record_id, title=title, venue="arxiv", year=2024, month=6,
                  categories=["system/caching-technique"], added=dt.date(2025, 1, 1),
-                 authors=["Pengtao Chen"], **extra)  # type: ignore[arg-type]
+                 authors=["Pengtao Chen"], **extra)
 
 
 @pytest.fixture

@@ -92,7 +92,9 @@ def bbl_keys(folder: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
-def test_whole_catalog_typesets_with_no_bibtex_warning(tmp_path: Path, tex_tools, ascii: bool):
+def test_whole_catalog_typesets_with_no_bibtex_warning(
+    tmp_path: Path, tex_tools: dict[str, str], ascii: bool
+) -> None:
     catalog, _ = load_catalog(REPO)
     if not catalog.papers():
         pytest.skip("papers/ is empty: no catalog to typeset yet")
@@ -109,8 +111,8 @@ def test_whole_catalog_typesets_with_no_bibtex_warning(tmp_path: Path, tex_tools
     ("ascii", "with_abstract"), [(False, False), (True, True)], ids=["utf8", "ascii+abstracts"]
 )
 def test_mini_catalog_with_specials_and_non_ascii_names_typesets_cleanly(
-    tmp_path: Path, tex_tools, ascii: bool, with_abstract: bool
-):
+    tmp_path: Path, tex_tools: dict[str, str], ascii: bool, with_abstract: bool
+) -> None:
     catalog, _ = load_catalog(MINI)
     papers = citable(select(catalog), catalog)
     result = bibtex.export(papers, catalog.venues, ascii=ascii, with_abstract=with_abstract)

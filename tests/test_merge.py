@@ -81,9 +81,9 @@ def test_a_different_paper_with_a_taken_id_gets_the_next_id_and_never_overwrites
     assert (root / "papers" / "deepcache-2024.yaml").read_text(encoding="utf-8") == DEEPCACHE
     other = (root / "papers" / "deepcache-2024-2.yaml").read_text(encoding="utf-8")
     assert "A Different Paper" in other
-    assert ("renamed: " in result.output and "id 'deepcache-2024' is taken by another paper "
-            "('DeepCache: Accelerating Diffusion Models for Free'); this paper gets "
-            "'deepcache-2024-2'") in result.output
+    assert "renamed: " in result.output
+    assert ("id 'deepcache-2024' is taken by another paper ('DeepCache: Accelerating "
+            "Diffusion Models for Free'); this paper gets 'deepcache-2024-2'") in result.output
 
 
 def test_update_edits_the_matching_record_in_place_keeping_comments_and_key(root: Path) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from helpers import GOOD_RECORD, REPO
 from typer.testing import CliRunner
 
 from effdiff_catalog.cli import app
 from effdiff_catalog.records.models import RECORD_ADAPTER, Framework, Paper, json_schema
 from effdiff_catalog.records.writer import SCHEMA_COMMENT, dump_record
-from tests.conftest import GOOD_RECORD, REPO
 
 
 def test_committed_schema_is_current() -> None:

@@ -28,7 +28,7 @@ def catalog() -> Catalog:
 
 
 def read_back(text: str) -> list[dict]:
-    return rispy.loads(text)  # type: ignore[no-any-return]
+    return rispy.loads(text)
 
 
 def test_every_paper_of_the_catalog_reads_back_with_its_facts(catalog: Catalog) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from effdiff_catalog.cli import app
 from effdiff_catalog.ingest.scaffold import (
@@ -49,7 +49,7 @@ def root(tmp_path: Path) -> Path:
     return root
 
 
-def run(root: Path, *args: str, input: str | None = None):  # click's name
+def run(root: Path, *args: str, input: str | None = None) -> Result:  # click's name
     return CliRunner().invoke(app, ["new", "--root", str(root), *args], input=input)
 
 

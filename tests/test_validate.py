@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import GOOD_RECORD, CatalogBuilder
 from typer.testing import CliRunner
 
 from effdiff_catalog.cli import app
 from effdiff_catalog.identity import arxiv_year_month
 from effdiff_catalog.records.diagnostics import Diagnostic
 from effdiff_catalog.records.validate import RULES, url_problems, validate_catalog
-from tests.conftest import GOOD_RECORD, CatalogBuilder
 
 
 def record(**changes: str) -> str:

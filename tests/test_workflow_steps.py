@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -35,7 +36,7 @@ STALE_LINE = (
 )
 
 
-def pr_step(step_id: str) -> dict[str, object]:
+def pr_step(step_id: str) -> dict[str, Any]:
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pr.yml").read_text("utf-8"))
     for step in workflow["jobs"]["check"]["steps"]:
         if step.get("id") == step_id:
@@ -112,7 +113,7 @@ class FixtureRepo:
                   str(step["run"]), **env)
 
 
-def annotations(output: str) -> list[str]:
+def github_annotations(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("::")]
 
 
@@ -127,10 +128,10 @@ def test_good_new_paper_with_regenerated_readme_passes_both_steps(repo: FixtureR
     validate = repo.run_step("validate")
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert "Validating 1 changed record(s) against the whole catalog" in validate.stdout
-    assert annotations(validate.stdout) == []
+    assert github_annotations(validate.stdout) == []
     readme = repo.run_step("readme")
     assert readme.returncode == 0, readme.stdout + readme.stderr
-    assert annotations(readme.stdout) == []
+    assert github_annotations(readme.stdout) == []
 
 
 def test_stale_readme_fails_with_the_command_that_fixes_it(repo: FixtureRepo) -> None:
@@ -138,7 +139,7 @@ def test_stale_readme_fails_with_the_command_that_fixes_it(repo: FixtureRepo) ->
     assert repo.run_step("validate").returncode == 0
     readme = repo.run_step("readme")
     assert readme.returncode == 1
-    assert annotations(readme.stdout) == [STALE_LINE]
+    assert github_annotations(readme.stdout) == [STALE_LINE]
     # The diff shows the missing entry.
     assert any(ln.startswith("+") and "LCM-LoRA" in ln for ln in readme.stdout.splitlines())
     assert readme.stdout.rstrip().endswith(
@@ -156,10 +157,10 @@ def test_typo_key_and_duplicate_paper_fail_with_exact_annotations_on_changed_fil
     assert "Validating 2 changed record(s)" in validate.stdout
     # Only the pull request's files are annotated, though the duplicate is found by
     # comparing with the existing papers/deepcache-2024.yaml.
-    assert annotations(validate.stdout) == [DUPLICATE_LINE, TYPO_LINE]
+    assert github_annotations(validate.stdout) == [DUPLICATE_LINE, TYPO_LINE]
     readme = repo.run_step("readme")
     assert readme.returncode == 2
-    assert annotations(readme.stdout) == [
+    assert github_annotations(readme.stdout) == [
         "::error title=README.md not checked::Some records do not load, so README.md "
         "cannot be compared. Fix the validation errors first."
     ]
@@ -173,7 +174,7 @@ def test_a_change_outside_papers_validates_the_whole_catalog(repo: FixtureRepo) 
     validate = repo.run_step("validate")
     assert validate.returncode == 1
     assert "Validating every record" in validate.stdout
-    found = annotations(validate.stdout)
+    found = github_annotations(validate.stdout)
     assert DUPLICATE_LINE in found and TYPO_LINE in found
     assert any(line.startswith("::error file=papers/deepcache-2024.yaml,") for line in found)
 

@@ -48,7 +48,7 @@ def test_bad_input_is_one_located_error(name: str) -> None:
 
 
 def test_every_bad_file_is_reported_and_good_files_still_load(tmp_path: Path) -> None:
-    from tests.conftest import GOOD_RECORD
+    from helpers import GOOD_RECORD
 
     paths = []
     for name, (raw, _, _, _) in sorted(BAD_INPUTS.items()):
