@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import GOOD_RECORD
 from typer.testing import CliRunner
 
 from effdiff_catalog.cli import app
@@ -22,26 +23,10 @@ from effdiff_catalog.records.catalog import load_catalog
 from effdiff_catalog.records.models import Paper
 
 REPO = Path(__file__).resolve().parent.parent
-DEEPCACHE = """\
-# yaml-language-server: $schema=../schema/record.schema.json
-# Curated by hand: the DOI is the CVF one.
-id: deepcache-2024
-title: 'DeepCache: Accelerating Diffusion Models for Free'
-authors:
-  - Xinyin Ma
-  - Gongfan Fang
-  - Xinchao Wang
-venue: cvpr
-year: 2024
-doi: 10.1109/CVPR52733.2024.01492   # checked on IEEE Xplore
-citation_key: ma2024deepcache
-links:
-  paper: https://openaccess.thecvf.com/content/CVPR2024/papers/Ma_DeepCache_Accelerating_Diffusion_Models_for_Free_CVPR_2024_paper.pdf
-  code: https://github.com/horseee/DeepCache
-categories:
-  - system/caching-technique
-added: 2024-01-15
-"""
+# The real DeepCache record, with a curator's comments and its DOI.
+DEEPCACHE = GOOD_RECORD.replace(
+    "id: deepcache-2024\n", "# Curated by hand: the DOI is the CVF one.\nid: deepcache-2024\n"
+).replace('arxiv: "2312.00858"\n', "doi: 10.1109/CVPR52733.2024.01492   # checked on IEEE Xplore\n")
 SAME = ("- **[CVPR 2024]** DeepCache: Accelerating Diffusion Models for Free. "
         "[[Paper]](https://openaccess.thecvf.com/content/CVPR2024/papers/Ma_DeepCache_"
         "Accelerating_Diffusion_Models_for_Free_CVPR_2024_paper.pdf) "
@@ -129,8 +114,9 @@ def test_a_same_title_with_another_doi_is_a_conflict_and_nothing_is_written(root
 def test_a_pinned_record_keeps_its_venue_and_year(root: Path) -> None:
     path = root / "papers" / "deepcache-2024.yaml"
     path.write_text(DEEPCACHE.replace(
-        "added: 2024-01-15", "venue_check:\n  ignore: true\n  reason: known mismatch\n"
-        "added: 2024-01-15"), encoding="utf-8")
+        "added: 2024-06-09", "venue_check:\n  ignore: true\n  reason: known mismatch\n"
+        "added: 2024-06-09"), encoding="utf-8")
+    assert "venue_check" in path.read_text(encoding="utf-8")
     source = write_list(root, SAME.replace("**[CVPR 2024]**", "**[ICCV 2023]**"))
     done = import_list(root, source, update=True)
     assert done.merged[0].action == "updated"
