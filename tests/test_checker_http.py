@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from stub_api import StubServer
 
-from effdiff_catalog.checker.config import SourceConfig, default_config
+from effdiff_catalog.checker.config import SourceConfig, default_config, environment_variables
 from effdiff_catalog.checker.http import (
     FetchError,
     PoliteClient,
@@ -23,13 +23,14 @@ UA = "effdiff-catalog/test (+https://example.org; mailto:me@example.org)"
 
 
 def dblp_config(stub: StubServer, **kw: float) -> SourceConfig:
-    base = SourceConfig("dblp", f"{stub.url}/dblp/search/publ/api", min_interval=0.0,
+    base = SourceConfig("dblp", f"{stub.url}/dblp", min_interval=0.0,
                         timeout=1.0, retries=3, backoff_base=0.05, backoff_max=2.0)
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
 async def get(client: PoliteClient) -> int:
-    reply = await client.request("GET", client.config.base_url, params={"q": "x"})
+    reply = await client.request("GET", client.config.url("/search/publ/api"),
+                                 params={"q": "x"})
     return reply.status
 
 
@@ -143,12 +144,42 @@ def test_user_agent_carries_contact_from_config() -> None:
 
 def test_default_limits_and_env_overrides() -> None:
     config = default_config({})
-    assert config.arxiv.min_interval == 3.0 and config.arxiv.max_connections == 1
-    assert config.semanticscholar.batch_size == 500 and config.semanticscholar.api_key is None
-    keyed = default_config({"SEMANTIC_SCHOLAR_API_KEY": "k", "EFFDIFF_ARXIV_URL": "http://x/q"})
-    assert keyed.semanticscholar.api_key == "k" and keyed.arxiv.base_url == "http://x/q"
+    arxiv, s2 = config.source("arxiv"), config.source("semanticscholar")
+    assert arxiv.min_interval == 3.0 and arxiv.max_connections == 1
+    assert s2.batch_size == 500 and s2.api_key is None and s2.min_interval == 3.0
+    assert config.source("openalex").batch_size == 50  # OpenAlex's OR-filter limit
+    keyed = default_config({"SEMANTIC_SCHOLAR_API_KEY": "k", "OPENALEX_API_KEY": "o",
+                            "EFFDIFF_ARXIV_URL": "http://x/api"})
+    assert keyed.source("semanticscholar").api_key == "k"
+    assert keyed.source("semanticscholar").min_interval == 1.0  # a key allows 1/s
+    assert keyed.source("openalex").api_key == "o"
+    assert keyed.source("arxiv").url("/query") == "http://x/api/query"
     with pytest.raises(ValueError, match="EFFDIFF_DBLP_INTERVAL"):
         default_config({"EFFDIFF_DBLP_INTERVAL": "fast"})
+
+
+def test_base_urls_are_api_roots_and_old_endpoint_urls_still_work() -> None:
+    roots = {name: c.base_url for name, c in default_config({}).sources.items()}
+    assert roots == {"arxiv": "https://export.arxiv.org/api",
+                     "semanticscholar": "https://api.semanticscholar.org/graph/v1",
+                     "openalex": "https://api.openalex.org", "crossref": "https://api.crossref.org",
+                     "dblp": "https://dblp.org"}
+    old = default_config({"EFFDIFF_ARXIV_URL": "http://stub/arxiv/api/query",
+                          "EFFDIFF_DBLP_URL": "http://stub/dblp/search/publ/api/"})
+    assert old.source("arxiv").url("/query") == "http://stub/arxiv/api/query"
+    assert old.source("dblp").url("/search/publ/api") == "http://stub/dblp/search/publ/api"
+
+
+def test_every_source_has_its_variables_documented_once() -> None:
+    names = [name for name, _ in environment_variables()]
+    assert len(names) == len(set(names))
+    for prefix in ("ARXIV", "S2", "OPENALEX", "CROSSREF", "DBLP"):
+        for suffix in ("URL", "INTERVAL", "TIMEOUT", "RETRIES", "BACKOFF", "BACKOFF_MAX"):
+            assert f"EFFDIFF_{prefix}_{suffix}" in names
+    batched = {n.split("_")[1] for n in names if n.endswith("_BATCH")}
+    assert batched == {"ARXIV", "S2", "OPENALEX", "CROSSREF"}  # dblp asks one item a request
+    assert {"EFFDIFF_CONTACT", "EFFDIFF_CACHE_DIR", "EFFDIFF_CACHE_TTL", "EFFDIFF_VOLUME_TTL",
+            "EFFDIFF_MAIN_VENUES", "SEMANTIC_SCHOLAR_API_KEY", "OPENALEX_API_KEY"} <= set(names)
 
 
 def test_retry_after_parsing_and_backoff_bounds() -> None:

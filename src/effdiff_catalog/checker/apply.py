@@ -8,18 +8,21 @@ that changed since it was checked, or whose edit would not validate, is left alo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from effdiff_catalog.checker.match import CheckResult
+from effdiff_catalog.checker.evidence import CheckResult, Status
+from effdiff_catalog.checker.run import text_sha256
 from effdiff_catalog.records.models import RECORD_ADAPTER, Paper
 from effdiff_catalog.records.venues import VenueRegistry
 from effdiff_catalog.records.writer import atomic_write, edit_record_text
 from effdiff_catalog.records.yamlio import RecordLoadError, parse_record_bytes, read_record_file
+
+VENUE_KEYS = {"venue", "year", "doi", "links"}
 
 
 @dataclass
@@ -42,14 +45,12 @@ def changes_for(result: CheckResult, current: Paper) -> dict[str, Any]:
 
 def apply_results(
     root: Path, results: Sequence[CheckResult], registry: VenueRegistry,
+    *, accept: Collection[Status] = frozenset({"update"}),
 ) -> list[ApplyOutcome]:
-    """Apply every result whose status is 'update'; report what happened to each."""
-    outcomes: list[ApplyOutcome] = []
-    for result in results:
-        if result.status != "update" or not result.path:
-            continue
-        outcomes.append(apply_one(Path(root) / result.path, result, registry))
-    return outcomes
+    """Apply every result whose status is accepted ('update'; 'review' too on request)
+    and that names a venue; report what happened to each."""
+    return [apply_one(Path(root) / r.path, r, registry) for r in results
+            if r.status in accept and r.status in ("update", "review") and r.venue and r.path]
 
 
 def apply_one(path: Path, result: CheckResult, registry: VenueRegistry) -> ApplyOutcome:
@@ -61,6 +62,8 @@ def apply_one(path: Path, result: CheckResult, registry: VenueRegistry) -> Apply
         current = RECORD_ADAPTER.validate_python(loaded.data)
     except (OSError, RecordLoadError, ValidationError) as exc:
         return outcome(False, f"not applied: the file no longer loads ({exc})")
+    if result.file_sha256 and text_sha256(loaded.text) != result.file_sha256:
+        return outcome(False, "not applied: the file changed since it was checked")
     if not isinstance(current, Paper) or current.id != result.record_id:
         return outcome(False, "not applied: the file holds another record now")
     if current.arxiv != result.arxiv:
@@ -79,8 +82,7 @@ def apply_one(path: Path, result: CheckResult, registry: VenueRegistry) -> Apply
         updated = RECORD_ADAPTER.validate_python(reparsed.data)
     except (RecordLoadError, ValidationError) as exc:
         return outcome(False, f"not applied: the edit would not validate ({exc})")
-    kept = current.model_dump(exclude={"venue", "year", "doi", "links"})
-    if updated.model_dump(exclude={"venue", "year", "doi", "links"}) != kept:
+    if updated.model_dump(exclude=VENUE_KEYS) != current.model_dump(exclude=VENUE_KEYS):
         return outcome(False, "not applied: the edit would change other keys")
     atomic_write(path, new_text)
     return outcome(True, f"venue {current.venue} -> {result.venue}, year {current.year} -> "
