@@ -15,7 +15,7 @@ from stub_api import StubServer
 
 from effdiff_catalog.checker.apply import apply_one
 from effdiff_catalog.checker.evidence import CheckResult
-from effdiff_catalog.checker.run import text_sha256
+from effdiff_catalog.checker.rewrite import text_sha256
 from effdiff_catalog.records.venues import VenueRegistry
 
 N_RECORDS = 400

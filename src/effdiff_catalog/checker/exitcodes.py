@@ -14,3 +14,8 @@ HELP = (
     "checked because a source failed or, offline, was not cached (the updates found for "
     "the others are still reported, and applied with --apply)."
 )
+ENRICH_HELP = (
+    "Exit status: 0 nothing to fill and every source answered for every record; 1 fields "
+    "filled (or to fill, with --dry-run); 2 usage error; 3 some records could not be fully "
+    "looked up because a source failed or, offline, was not cached."
+)

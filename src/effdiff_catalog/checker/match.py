@@ -42,8 +42,15 @@ _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # --- names, identifiers, links ----------------------------------------------------------
 
 
+def name_words(name: str) -> list[str]:
+    """A name's words, folded to ASCII; apostrophes join ("O’Donoghue", and Semantic
+    Scholar's "L'ala" for "Lála", are one word)."""
+    return [w for w in re.findall(r"[a-z]+", ascii_fold(name).lower().replace("'", ""))
+            if w not in _NAME_SUFFIXES]
+
+
 def surname(name: str) -> str:
-    words = [w for w in re.findall(r"[a-z]+", ascii_fold(name).lower()) if w not in _NAME_SUFFIXES]
+    words = name_words(name)
     return words[-1] if words else ""
 
 
@@ -51,7 +58,7 @@ def surname_overlap(record_authors: Sequence[str], other_authors: Sequence[str])
     """Share of surnames found among the other list's name words (order-insensitive, so
     'Zhang Wei' and 'Wei Zhang' agree)."""
     mine = {s for s in (surname(a) for a in record_authors) if s}
-    theirs_words = {w for a in other_authors for w in re.findall(r"[a-z]+", ascii_fold(a).lower())}
+    theirs_words = {w for a in other_authors for w in name_words(a)}
     if not mine or not other_authors:
         return 0.0
     hits = sum(1 for s in mine if s in theirs_words)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from effdiff_catalog.checker.decide import build_context, decide
 from effdiff_catalog.checker.evidence import CheckResult, Looked
 from effdiff_catalog.checker.http import SourceStats
 from effdiff_catalog.checker.lookup import Barrier
+from effdiff_catalog.checker.rewrite import text_sha256
 from effdiff_catalog.checker.session import Session
 from effdiff_catalog.checker.sources.registry import of_kind
 from effdiff_catalog.checker.volumes import VolumeIndex, candidate_volumes
@@ -55,10 +55,6 @@ class CheckRun:
 
     def requests(self) -> dict[str, int]:
         return {name: s.requests for name, s in self.stats.items()}
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def select_papers(

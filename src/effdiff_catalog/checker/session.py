@@ -5,6 +5,7 @@ lookup answers from the cache alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -12,25 +13,27 @@ from effdiff_catalog.checker.cache import ResponseCache
 from effdiff_catalog.checker.config import CheckerConfig
 from effdiff_catalog.checker.http import PoliteClient, SourceStats
 from effdiff_catalog.checker.lookup import Lookup
+from effdiff_catalog.checker.sources import EndpointSpec
 from effdiff_catalog.checker.sources.registry import ENDPOINTS
 
 
 class Session:
     """`async with Session(config, cache_dir) as session: session.lookups[name]...`"""
 
-    def __init__(self, config: CheckerConfig, cache_dir: Path | None) -> None:
+    def __init__(self, config: CheckerConfig, cache_dir: Path | None,
+                 endpoints: Mapping[str, EndpointSpec] = ENDPOINTS) -> None:
         self.config = config
         self.cache = ResponseCache(cache_dir, config.cache_ttl) if cache_dir else None
         self.clients: dict[str, PoliteClient] = {}
         if not config.offline:
             agent = config.user_agent()
-            for name in dict.fromkeys(spec.source for spec in ENDPOINTS.values()):
+            for name in dict.fromkeys(spec.source for spec in endpoints.values()):
                 self.clients[name] = PoliteClient(config.source(name), agent,
                                                   extra_headers=config.extra_headers)
         self.lookups = {
             name: Lookup(spec, spec.make(self.clients[spec.source], config)
                          if spec.source in self.clients else None, self.cache, config)
-            for name, spec in ENDPOINTS.items()
+            for name, spec in endpoints.items()
         }
 
     async def __aenter__(self) -> Session:

@@ -1,4 +1,4 @@
-"""The venue checker and `add`: parse, call the library, print, exit."""
+"""The venue checker, `add` and `enrich`: parse, call the library, print, exit."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 def _environment_help() -> str:
     """The variables as a block click does not rewrap ('\\b')."""
-    rows = [f"  {name:<26} {meaning}" for name, meaning in environment_variables()]
+    variables = environment_variables()
+    width = max(len(name) for name, _ in variables)
+    rows = [f"  {name:<{width}}  {meaning}" for name, meaning in variables]
     return "\b\nEnvironment variables (base URLs are API roots):\n" + "\n".join(rows)
 
 
@@ -44,6 +46,11 @@ ContactOption = Annotated[
     typer.Option("--contact", help="Contact e-mail for the User-Agent (or EFFDIFF_CONTACT).")]
 IdsOption = Annotated[
     list[str] | None, typer.Option("--id", help="Only this record id (repeatable).")]
+
+
+class EnrichFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 class Accept(StrEnum):
@@ -219,3 +226,46 @@ def add(
             failed = True
             typer.echo(f"{outcome.ref}: not added: {outcome.error}", err=True)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("enrich", epilog=f"{exitcodes.ENRICH_HELP}\n\n{_environment_help()}")
+def enrich(
+    root: RootOption = Path("."),
+    ids: IdsOption = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Also replace present values that the sources "
+                                            "agree differ.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report only; write nothing.")
+    ] = False,
+    accept: AcceptOption = Accept.update,
+    output_format: Annotated[
+        EnrichFormat, typer.Option("--format", help="table (terminal) or json.")
+    ] = EnrichFormat.table,
+    offline: OfflineOption = False,
+    cache_dir: CacheDirOption = None,
+    contact: ContactOption = None,
+) -> None:
+    """Complete records from the sources: missing authors, arXiv id, DOI, abstract, and
+    the citation key where there is none.
+
+    A field is filled when two sources agree (the rest is reported for review); a present
+    value is never replaced without --update. Writes are atomic and keep comments.
+    """
+    from effdiff_catalog.checker.enrich import enrich_catalog, enrich_json, enrich_table
+
+    config = _checker_config(offline, cache_dir, None, contact)
+    catalog = _load_for_checker(root)
+    try:
+        with _progress("enriching records") as progress:
+            run = enrich_catalog(catalog, config, ids=ids, update=update, write=not dry_run,
+                                 accept_review=accept is Accept.review, progress=progress)
+    except KeyError as exc:
+        typer.echo(f"error: no record with id {exc.args[0]}", err=True)
+        raise typer.Exit(exitcodes.USAGE) from None
+    if output_format is EnrichFormat.json:
+        typer.echo(enrich_json(run))
+    else:
+        typer.echo(enrich_table(run, _width()), nl=False)
+    raise typer.Exit(run.exit_status)

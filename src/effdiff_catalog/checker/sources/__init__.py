@@ -60,6 +60,13 @@ def _same(context: PaperContext, item: Any) -> PaperContext:
     return context
 
 
+def no_venue_evidence(context: PaperContext, item: Any) -> Finding:
+    """For endpoints only `enrich` reads (record fields, not venues)."""
+    from effdiff_catalog.checker.evidence import Finding
+
+    return Finding()
+
+
 @dataclass(frozen=True)
 class EndpointSpec:
     """One endpoint of a source API, as the checker uses it.
@@ -78,7 +85,7 @@ class EndpointSpec:
     make: Callable[[PoliteClient, CheckerConfig], Source]
     encode: Callable[[Any], Any]  # item -> JSON for the cache
     decode: Callable[[Any], Any]  # and back
-    evaluate: Callable[[PaperContext, Any], Finding]
     missing: str  # the note when it has nothing on the paper
+    evaluate: Callable[[PaperContext, Any], Finding] = no_venue_evidence
     identify: Callable[[PaperContext, Any], PaperContext] = _same
     ttl: Callable[[Any, CheckerConfig], float | None] = lambda item, config: None

@@ -212,3 +212,11 @@ ENDPOINT = EndpointSpec(
     encode=encode, decode=decode, evaluate=evaluate, identify=identify,
     missing="semanticscholar: no record for this arXiv id",
 )
+
+# For `enrich`: a published record's DOI finds its arXiv id (externalIds.ArXiv).
+BY_DOI = EndpointSpec(
+    name="semanticscholar-doi", source="semanticscholar", key_kind="doi",
+    answers=frozenset({"arxiv", "authors", "abstract", "title"}), trust=TRUST,
+    make=lambda client, config: SemanticScholarSource(client, "DOI"),
+    encode=encode, decode=decode, missing="semanticscholar: no record for this DOI",
+)
