@@ -6,6 +6,7 @@ import asyncio
 import random
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from stub_api import StubServer
@@ -180,6 +181,12 @@ def test_every_source_has_its_variables_documented_once() -> None:
     assert batched == {"ARXIV", "S2", "OPENALEX", "CROSSREF"}  # dblp asks one item a request
     assert {"EFFDIFF_CONTACT", "EFFDIFF_CACHE_DIR", "EFFDIFF_CACHE_TTL", "EFFDIFF_VOLUME_TTL",
             "EFFDIFF_MAIN_VENUES", "SEMANTIC_SCHOLAR_API_KEY", "OPENALEX_API_KEY"} <= set(names)
+
+
+def test_docs_list_every_environment_variable() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "checker.md").read_text(encoding="utf-8")
+    missing = [name for name, _ in environment_variables() if f"`{name}`" not in docs]
+    assert not missing
 
 
 def test_retry_after_parsing_and_backoff_bounds() -> None:
