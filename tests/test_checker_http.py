@@ -19,6 +19,7 @@ from effdiff_catalog.checker.http import (
     backoff_delay,
     retry_after_seconds,
 )
+from effdiff_catalog.checker.session import run_sync
 
 UA = "effdiff-catalog/test (+https://example.org; mailto:me@example.org)"
 
@@ -47,7 +48,7 @@ def test_rate_limiter_spaces_concurrent_tasks() -> None:
         await asyncio.gather(*(task() for _ in range(5)))
         return stamps
 
-    stamps = asyncio.run(main())
+    stamps = run_sync(main())
     gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
     assert all(gap >= 0.095 for gap in gaps), gaps
 
@@ -60,7 +61,7 @@ def test_shared_limit_holds_across_tasks_on_the_wire() -> None:
                 await asyncio.gather(*(get(client) for _ in range(5)))
                 return started
 
-        started = asyncio.run(main())
+        started = run_sync(main())
         times = [r.time for r in stub.requests("dblp")]
     assert len(times) == 5
     # Five starts at most one per 0.1 s: the last cannot reach the server (same clock,
@@ -78,7 +79,7 @@ def test_retry_after_header_is_honoured() -> None:
                 status = await get(client)
                 return status, client.stats.retries
 
-        assert asyncio.run(main()) == (200, 1)
+        assert run_sync(main()) == (200, 1)
         first, second = stub.requests("dblp")
     assert second.time - first.time >= 0.38
 
@@ -92,7 +93,7 @@ def test_transient_faults_are_retried(fault: str) -> None:
             async with PoliteClient(dblp_config(stub), UA) as client:
                 return await get(client)
 
-        assert asyncio.run(main()) == 200
+        assert run_sync(main()) == 200
         assert len(stub.requests("dblp")) == 2
 
 
@@ -105,7 +106,7 @@ def test_gives_up_with_reason_after_retries() -> None:
                 await get(client)
 
         with pytest.raises(FetchError, match=r"HTTP 429 \(no Retry-After\); gave up after 3"):
-            asyncio.run(main())
+            run_sync(main())
         assert len(stub.requests("dblp")) == 3
 
 
@@ -118,7 +119,7 @@ def test_source_down_is_a_fetch_error() -> None:
             await get(client)
 
     with pytest.raises(FetchError, match="connection failed"):
-        asyncio.run(main())
+        run_sync(main())
 
 
 def test_headers_user_agent_and_api_key() -> None:
@@ -130,7 +131,7 @@ def test_headers_user_agent_and_api_key() -> None:
             async with PoliteClient(keyed, UA) as client:
                 await get(client)
 
-        asyncio.run(main())
+        run_sync(main())
         plain, keyed = stub.requests("dblp")
     assert plain.headers["user-agent"] == UA and "x-api-key" not in plain.headers
     assert keyed.headers["x-api-key"] == "secret-key"
@@ -197,3 +198,10 @@ def test_retry_after_parsing_and_backoff_bounds() -> None:
     delays = [backoff_delay(n, 1.0, 8.0, rng) for n in range(6)]
     assert 0.5 <= delays[0] <= 1.0 and 1.0 <= delays[1] <= 2.0
     assert all(d <= 8.0 for d in delays) and delays[5] >= 4.0
+
+
+def test_the_library_also_runs_where_an_event_loop_is_running() -> None:
+    async def notebook_cell() -> int:  # a notebook, or a sync Playwright session
+        return run_sync(asyncio.sleep(0, result=7))
+
+    assert asyncio.run(notebook_cell()) == 7

@@ -3,7 +3,6 @@ each source's requests against the loopback stub: batching, paging, polite param
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from stub_api import StubData, StubServer
 
 from effdiff_catalog.checker.config import default_config
 from effdiff_catalog.checker.http import PoliteClient
+from effdiff_catalog.checker.session import run_sync
 from effdiff_catalog.checker.sources import BatchResult, MalformedResponse
 from effdiff_catalog.checker.sources.arxiv import (
     ArxivApiError,
@@ -204,7 +204,7 @@ def test_openalex_looks_up_arxiv_dois_fifty_to_a_request() -> None:
             async with stub_client(stub, "openalex", api_key="oa-key") as client:
                 return await OpenAlexDoiSource(client, "me@example.org").lookup_batch(ids)
 
-        result = asyncio.run(main())
+        result = run_sync(main())
         (request,) = stub.requests("openalex")
     assert request.query["filter"][0].count("|") == 49
     assert request.query["filter"][0].startswith("doi:10.48550/arxiv.2401.00000|")
@@ -245,7 +245,7 @@ def test_crossref_batch_ors_repeated_doi_filters() -> None:
                 return await CrossrefSource(client, None).lookup_batch(
                     ["10.1038/S42256-024-00832-8", "10.1109/unknown"])
 
-        result = asyncio.run(main())
+        result = run_sync(main())
         (request,) = stub.requests("crossref")
     assert request.query["filter"] == ["doi:10.1038/S42256-024-00832-8,doi:10.1109/unknown"]
     assert result.found["10.1038/S42256-024-00832-8"].year == 2024
@@ -280,7 +280,7 @@ def test_a_volume_is_fetched_whole_a_thousand_records_a_page() -> None:
                 return (await fetch_volume(client, "db/conf/iclr/iclr2023.bht"),
                         await fetch_volume(client, "db/conf/iclr/iclr2099.bht"))
 
-        volume, empty = asyncio.run(main())
+        volume, empty = run_sync(main())
         pages = [r.query["f"][0] for r in stub.requests("dblp")]
     assert len(volume) == 1574 and empty == []
     assert pages == ["0", "1000", "0"]

@@ -9,7 +9,6 @@ unique among the keys every record has or will be given. A paper already in the 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pydantic import ValidationError
 from effdiff_catalog.checker.config import DEFAULT_CACHE_DIR, CheckerConfig
 from effdiff_catalog.checker.evidence import CheckResult, Looked
 from effdiff_catalog.checker.run import Target, check_papers
-from effdiff_catalog.checker.session import Session
+from effdiff_catalog.checker.session import Session, run_sync
 from effdiff_catalog.checker.sources.arxiv import ArxivEntry
 from effdiff_catalog.identity import DuplicateIndex, arxiv_url, make_record_id, normalise_arxiv
 from effdiff_catalog.records.catalog import PAPERS_DIR, Catalog
@@ -53,6 +52,13 @@ class AddOutcome:
     path: Path | None = None
     error: str | None = None
     venue_reason: str | None = None
+
+
+def find_duplicate(index: DuplicateIndex, paper: Paper) -> str | None:
+    """Id of a record (or of a paper added earlier in the batch) that `paper` is, by
+    `identity`; a suspected duplicate counts too, since `add` must never guess."""
+    match = index.find(paper)
+    return match.record_id if match else None
 
 
 def draft_record(entry: ArxivEntry, categories: Sequence[str], today: dt.date) -> Paper:
@@ -105,7 +111,7 @@ def add_papers(
     _refuse_known(outcomes, index)
     wanted = [o.arxiv_id for o in outcomes if o.arxiv_id and not o.error]
     cache_dir = config.cache_dir or (catalog.root / DEFAULT_CACHE_DIR)
-    fetched = asyncio.run(_fetch_arxiv(wanted, config, cache_dir)) if wanted else {}
+    fetched = run_sync(_fetch_arxiv(wanted, config, cache_dir)) if wanted else {}
     drafts: dict[str, Paper] = {}
     for outcome in outcomes:
         if outcome.error or outcome.arxiv_id is None:
@@ -119,9 +125,9 @@ def add_papers(
         except ValidationError as exc:
             outcome.error = f"the arXiv metadata does not make a valid record: {exc}"
             continue
-        known = index.find(draft)  # the same title as a record: no need to check its venue
+        known = find_duplicate(index, draft)  # the same title: no need to check its venue
         if known is not None:
-            outcome.error = f"already in the catalog as {known.record_id}"
+            outcome.error = f"already in the catalog as {known}"
             continue
         drafts[outcome.arxiv_id] = draft
     verdicts = _verdicts(list(drafts.values()), catalog, config, cache_dir)
@@ -171,9 +177,9 @@ def _build(outcomes: Sequence[AddOutcome], drafts: dict[str, Paper],
             continue
         record, outcome.venue_reason = build_record(
             draft, verdicts[draft.arxiv or ""], taken_ids=taken_ids, taken=taken)
-        duplicate = index.find(record)
+        duplicate = find_duplicate(index, record)
         if duplicate:
-            outcome.error = f"already in the catalog as {duplicate.record_id}"
+            outcome.error = f"already in the catalog as {duplicate}"
             continue
         taken_ids.add(record.id)
         taken.add((record.citation_key or "").lower())

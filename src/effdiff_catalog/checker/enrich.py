@@ -20,7 +20,6 @@ keys touched, a file changed since it was read left alone.
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import json
 import textwrap
@@ -42,7 +41,7 @@ from effdiff_catalog.checker.match import (
 )
 from effdiff_catalog.checker.rewrite import rewrite_record, text_sha256
 from effdiff_catalog.checker.run import Progress
-from effdiff_catalog.checker.session import Session
+from effdiff_catalog.checker.session import Session, run_sync
 from effdiff_catalog.checker.sources import EndpointSpec, semanticscholar
 from effdiff_catalog.checker.sources.registry import ENDPOINTS as CHECKER_ENDPOINTS
 from effdiff_catalog.identity import doi_key, is_arxiv_doi, normalise_arxiv, title_key
@@ -284,7 +283,7 @@ def enrich_catalog(
     chosen = _chosen(catalog, ids)
     fields = {paper.id: _wanted(paper, catalog, update) for _, paper in chosen}
     cache_dir = config.cache_dir or (catalog.root / DEFAULT_CACHE_DIR)
-    answers, requests = asyncio.run(_look_up([p for _, p in chosen if fields[p.id]], catalog,
+    answers, requests = run_sync(_look_up([p for _, p in chosen if fields[p.id]], catalog,
                                              config, cache_dir))
     statuses = _written_statuses(accept_review)
     results = []

@@ -22,7 +22,7 @@ from effdiff_catalog.checker.evidence import CheckResult, Looked
 from effdiff_catalog.checker.http import SourceStats
 from effdiff_catalog.checker.lookup import Barrier
 from effdiff_catalog.checker.rewrite import text_sha256
-from effdiff_catalog.checker.session import Session
+from effdiff_catalog.checker.session import Session, run_sync
 from effdiff_catalog.checker.sources.registry import of_kind
 from effdiff_catalog.checker.volumes import VolumeIndex, candidate_volumes
 from effdiff_catalog.identity import is_arxiv_doi
@@ -88,7 +88,7 @@ def check_papers(
     progress: Progress | None = None,
 ) -> CheckRun:
     """Check the given preprint records; never raises for network trouble."""
-    return asyncio.run(_check(targets, registry, config, cache_dir, progress))
+    return run_sync(_check(targets, registry, config, cache_dir, progress))
 
 
 def check_catalog(

@@ -5,9 +5,12 @@ lookup answers from the cache alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Coroutine, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
+from typing import Any, TypeVar
 
 from effdiff_catalog.checker.cache import ResponseCache
 from effdiff_catalog.checker.config import CheckerConfig
@@ -15,6 +18,20 @@ from effdiff_catalog.checker.http import PoliteClient, SourceStats
 from effdiff_catalog.checker.lookup import Lookup
 from effdiff_catalog.checker.sources import EndpointSpec
 from effdiff_catalog.checker.sources.registry import ENDPOINTS
+
+T = TypeVar("T")
+
+
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run the checker's async work from synchronous code, also where an event loop is
+    already running in this thread (a notebook, a sync Playwright session): then in a
+    thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Session:

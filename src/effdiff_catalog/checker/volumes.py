@@ -12,7 +12,6 @@ many preprints ask about it.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from effdiff_catalog.checker.config import CheckerConfig
 from effdiff_catalog.checker.evidence import Evidence, PaperContext
-from effdiff_catalog.checker.session import Session
+from effdiff_catalog.checker.session import Session, run_sync
 from effdiff_catalog.checker.sources.dblp import DblpHit, volume_key
 from effdiff_catalog.identity import STOPWORDS, title_key, title_words
 from effdiff_catalog.records.venues import Venue, VenueRegistry
@@ -98,7 +97,7 @@ def fetch_volumes(wanted: Iterable[tuple[Venue, int]], registry: VenueRegistry,
     """Whole proceedings volumes from dblp, cached, at dblp's rate limit. A venue-year
     dblp has no single volume for (journals, split proceedings) comes back with toc None;
     an empty list means dblp has no records there (yet)."""
-    return asyncio.run(_fetch_volumes(list(wanted), registry, config, cache_dir))
+    return run_sync(_fetch_volumes(list(wanted), registry, config, cache_dir))
 
 
 async def _fetch_volumes(wanted: Sequence[tuple[Venue, int]], registry: VenueRegistry,
