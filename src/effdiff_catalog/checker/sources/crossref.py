@@ -28,7 +28,9 @@ from effdiff_catalog.identity import doi_key
 ENDPOINT_PATH = "/works"
 MAX_DOIS = 50
 TRUST = 0.9
-SELECT = "DOI,title,container-title,event,type,issued,published-print,published,author,abstract"
+# Only fields Crossref documents for `select` (an unknown one fails the whole request).
+SELECT = ("DOI,title,container-title,event,type,issued,published-print,published-online,"
+          "author,abstract")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -74,7 +76,7 @@ def parse_item(raw: Any) -> CrossrefWork:
         doi=raw["DOI"], title=_first(raw.get("title")), type=str(raw.get("type", "")),
         container=_first(raw.get("container-title")), event=_first(event.get("name")),
         year=(_year(event.get("start")) or _year(raw.get("published-print"))
-              or _year(raw.get("issued")) or _year(raw.get("published"))),
+              or _year(raw.get("issued")) or _year(raw.get("published-online"))),
         authors=[n for n in map(_name, raw.get("author") or []) if n],
         abstract=" ".join(html.unescape(_TAG.sub(" ", abstract)).split())
         if isinstance(abstract, str) else None,
