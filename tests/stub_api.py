@@ -1,10 +1,15 @@
-"""A local stand-in for the arXiv, Semantic Scholar and dblp APIs, on 127.0.0.1.
+"""A local stand-in for the arXiv, Semantic Scholar, OpenAlex, Crossref and dblp APIs.
 
-Shaped like the real services (see tests/fixtures/api/ for recorded bodies): arXiv's Atom
-feed for `id_list` (unknown ids dropped silently, `max_results` defaulting to 10, an error
-feed with HTTP 400 for a malformed id), Semantic Scholar's `POST /paper/batch` (an array
-in id order with nulls, at most 500 ids), and dblp's search JSON (numbers as strings).
+A real HTTP server on 127.0.0.1, shaped like the real services (see tests/fixtures/api/
+for recorded bodies): arXiv's Atom feed for `id_list` (unknown ids dropped silently,
+`max_results` defaulting to 10, an error feed with HTTP 400 for a malformed id); Semantic
+Scholar's `POST /paper/batch` (an array in id order with nulls, at most 500 ids, `ARXIV:`
+or `DOI:` ids); OpenAlex's `/works` list (`filter=doi:A|B` with at most 50 values,
+`filter=title.search:...`, `per-page` at most 200, `meta.count`); Crossref's `/works`
+(`filter=doi:A,doi:B`, `rows`); dblp's search JSON (numbers as strings) for word queries
+and for whole volumes (`q=toc:<key>:`, `h` at most 1,000, paged by `f`).
 
+The base URLs it hands out (`urls`) are API roots, as the checker's settings expect.
 Knobs: `latency` (seconds added to every request) and per-source fault queues, each
 fault consumed by one request: "429", "429:<retry-after>", "503", "timeout:<seconds>",
 "reset", "truncate", "malformed", "error-feed". Every request is logged with its time
@@ -84,6 +89,9 @@ class StubData:
     arxiv: dict[str, dict[str, Any]] = field(default_factory=dict)
     s2: dict[str, dict[str, Any]] = field(default_factory=dict)  # by arXiv id
     dblp: list[dict[str, Any]] = field(default_factory=list)  # dblp `info` objects
+    dblp_volumes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by toc key
+    openalex: list[dict[str, Any]] = field(default_factory=list)  # OpenAlex work objects
+    crossref: dict[str, dict[str, Any]] = field(default_factory=dict)  # items by lower DOI
 
 
 def arxiv_entry_xml(arxiv_id: str, data: dict[str, Any]) -> str:
@@ -117,13 +125,23 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
+def _bare_doi(doi: str) -> str:
+    return re.sub(r"^https?://(dx\.)?doi\.org/", "", doi.strip()).lower()
+
+
+MAX_OPENALEX_OR = 50
+MAX_OPENALEX_PAGE = 200
+MAX_DBLP_HITS = 1000
+
+
 class StubServer:
     """Start with `with StubServer(data) as stub:`; base URLs are in `stub.urls`."""
 
     def __init__(self, data: StubData | None = None, *, latency: float = 0.0) -> None:
         self.data = data or StubData()
         self.latency = latency
-        self.faults: dict[str, deque[str]] = {"arxiv": deque(), "s2": deque(), "dblp": deque()}
+        self.faults: dict[str, deque[str]] = {
+            name: deque() for name in ("arxiv", "s2", "dblp", "openalex", "crossref")}
         self.log: list[Logged] = []
         self._lock = threading.Lock()
         stub = self
@@ -164,9 +182,11 @@ class StubServer:
     @property
     def urls(self) -> dict[str, str]:
         return {
-            "EFFDIFF_ARXIV_URL": f"{self.url}/arxiv/api/query",
+            "EFFDIFF_ARXIV_URL": f"{self.url}/arxiv/api",
             "EFFDIFF_S2_URL": f"{self.url}/s2/graph/v1",
-            "EFFDIFF_DBLP_URL": f"{self.url}/dblp/search/publ/api",
+            "EFFDIFF_OPENALEX_URL": f"{self.url}/openalex",
+            "EFFDIFF_CROSSREF_URL": f"{self.url}/crossref",
+            "EFFDIFF_DBLP_URL": f"{self.url}/dblp",
         }
 
     def requests(self, source: str) -> list[Logged]:
@@ -198,6 +218,10 @@ class StubServer:
             status, ctype, text = self._s2(body)
         elif source == "dblp" and parts.path == "/dblp/search/publ/api":
             status, ctype, text = self._dblp(query)
+        elif source == "openalex" and parts.path == "/openalex/works":
+            status, ctype, text = self._openalex(query)
+        elif source == "crossref" and parts.path == "/crossref/works":
+            status, ctype, text = self._crossref(query)
         else:
             status, ctype, text = 404, "text/plain", "not found"
         self._send(handler, status, ctype, text.encode("utf-8"))
@@ -250,7 +274,7 @@ class StubServer:
             return True
         raise ValueError(f"unknown fault {fault!r}")
 
-    # --- the three APIs -------------------------------------------------------------
+    # --- the APIs -------------------------------------------------------------------
     def _arxiv(self, query: dict[str, list[str]]) -> tuple[int, str, str]:
         ids = [i for i in ",".join(query.get("id_list", [""])).split(",") if i]
         bad = [i for i in ids if not ARXIV_ID.match(i)]
@@ -273,26 +297,73 @@ class StubServer:
         if len(ids) > 500:
             return 400, "application/json", json.dumps(
                 {"error": "Cannot process more than 500 paper ids at once"})
+        by_doi = {_bare_doi(p["externalIds"]["DOI"]): p for p in self.data.s2.values()
+                  if (p.get("externalIds") or {}).get("DOI")}
         out = []
         for raw in ids:
-            key = raw.split(":", 1)[1] if raw.upper().startswith("ARXIV:") else raw
-            out.append(self.data.s2.get(key))
+            kind, _, key = raw.partition(":")
+            if kind.upper() == "DOI":
+                out.append(by_doi.get(_bare_doi(key)))
+            else:
+                out.append(self.data.s2.get(key))
         return 200, "application/json", json.dumps(out)
 
     def _dblp(self, query: dict[str, list[str]]) -> tuple[int, str, str]:
-        words = _words(query.get("q", [""])[0])
-        limit = int(query.get("h", ["30"])[0])
-        hits = [info for info in self.data.dblp
-                if words and all(w in _words(info.get("title", "")) for w in words)]
+        q = query.get("q", [""])[0]
+        limit = min(MAX_DBLP_HITS, int(query.get("h", ["30"])[0]))
+        first = int(query.get("f", ["0"])[0])
+        if q.startswith("toc:") and q.endswith(":"):
+            hits = self.data.dblp_volumes.get(q[4:-1], [])
+        else:
+            words = _words(q)  # dblp matches each word as a prefix: "attention*"
+            hits = [info for info in self._all_dblp() if words and all(
+                any(t.startswith(w) for t in _words(info.get("title", ""))) for w in words)]
+        page = hits[first:first + limit]
         result = {"result": {
-            "query": " ".join(w + "*" for w in words),
+            "query": q,
             "status": {"@code": "200", "text": "OK"},
             "hits": {"@total": str(len(hits)), "@computed": str(len(hits)),
-                     "@sent": str(min(limit, len(hits))), "@first": "0"},
+                     "@sent": str(len(page)), "@first": str(first)},
         }}
-        if hits:
+        if page:
             result["result"]["hits"]["hit"] = [
-                {"@score": "9", "@id": str(n), "info": info, "url": f"URL#{n}"}
-                for n, info in enumerate(hits[:limit])
+                {"@score": "9", "@id": str(first + n), "info": info, "url": f"URL#{first + n}"}
+                for n, info in enumerate(page)
             ]
         return 200, "application/json", json.dumps(result)
+
+    def _all_dblp(self) -> list[dict[str, Any]]:
+        return self.data.dblp + [i for hits in self.data.dblp_volumes.values() for i in hits]
+
+    def _openalex(self, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        kind, _, value = query.get("filter", [""])[0].partition(":")
+        per_page = int(query.get("per-page", ["25"])[0])
+        if per_page > MAX_OPENALEX_PAGE:
+            return 400, "application/json", json.dumps({"error": "per-page is too big"})
+        if kind == "doi":
+            wanted = [_bare_doi(v) for v in value.split("|")]
+            if len(wanted) > MAX_OPENALEX_OR:
+                return 400, "application/json", json.dumps(
+                    {"error": f"Maximum number of values exceeded for doi ({MAX_OPENALEX_OR})"})
+            works = [w for w in self.data.openalex if _bare_doi(w.get("doi") or "") in wanted]
+        elif kind == "title.search":
+            words = set(_words(value))
+            shared = [(len(words & set(_words(w.get("display_name", "")))), n, w)
+                      for n, w in enumerate(self.data.openalex)]
+            works = [w for count, _, w in sorted(shared, key=lambda t: (-t[0], t[1]))
+                     if words and count >= len(words) / 2]
+        else:
+            return 400, "application/json", json.dumps({"error": f"unknown filter {kind!r}"})
+        body = {"meta": {"count": len(works), "per_page": per_page, "page": 1},
+                "results": works[:per_page], "group_by": []}
+        return 200, "application/json", json.dumps(body)
+
+    def _crossref(self, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        filters = query.get("filter", [""])[0].split(",")
+        dois = [f[4:].lower() for f in filters if f.startswith("doi:")]
+        rows = int(query.get("rows", ["20"])[0])
+        items = [self.data.crossref[d] for d in dois if d in self.data.crossref]
+        body = {"status": "ok", "message-type": "work-list", "message": {
+            "facets": {}, "total-results": len(items), "items": items[:rows],
+            "items-per-page": rows, "query": {"start-index": 0, "search-terms": None}}}
+        return 200, "application/json", json.dumps(body)

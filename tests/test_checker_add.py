@@ -1,4 +1,5 @@
-"""`effdiff add`: new records from arXiv ids, venue from the evidence, no duplicates."""
+"""`effdiff add`: new records from arXiv ids, venue from the evidence, a citation key,
+no duplicates."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from checker_world import build_catalog, stub_data, stub_env
 from stub_api import StubServer
 
 from effdiff_catalog.checker.add import parse_arxiv_ref
 from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.records.models import Paper
 
 
 def effdiff(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -57,18 +60,45 @@ def test_add_batch_writes_valid_records_and_refuses_duplicates(tmp_path: Path) -
                 in run.stderr)
         assert "1706.03762v1: not added: given twice" in run.stderr
         assert "2501.99999: not added: arXiv has no paper 2501.99999" in run.stderr
-        requests = {s: len(stub.requests(s)) for s in ("arxiv", "s2", "dblp")}
-    assert requests == {"arxiv": 1, "s2": 1, "dblp": 0}  # one batch each for the whole list
+        assert "venue CVPR 2024 (crossref, dblp, semanticscholar)" in run.stderr
+        requests = {s: len(stub.requests(s)) for s in ("arxiv", "s2", "openalex", "crossref")}
+    # One batch each for the whole list: the checker's run reads arXiv from the cache.
+    assert requests == {"arxiv": 1, "s2": 1, "openalex": 1, "crossref": 1}
     catalog, diagnostics = load_catalog(root)
     assert not [d for d in diagnostics if d.severity == "error"]
     records = catalog.by_id()
-    deepcache = next(r for r in records.values() if getattr(r, "arxiv", None) == "2312.00858")
-    assert (deepcache.venue, deepcache.year) == ("cvpr", 2024)  # type: ignore[union-attr]
-    assert deepcache.doi == "10.1109/CVPR52733.2024.01492"  # type: ignore[union-attr]
+    deepcache = records["deepcache-2024"]
+    assert isinstance(deepcache, Paper)
+    assert (deepcache.venue, deepcache.year) == ("cvpr", 2024)
+    assert deepcache.doi == "10.1109/CVPR52733.2024.01492"
     assert deepcache.authors == ["Xinyin Ma", "Gongfan Fang", "Xinchao Wang"]
     assert deepcache.links.paper == "https://arxiv.org/abs/2312.00858"
     assert deepcache.categories == ["system/caching-technique"]
     assert deepcache.month == 12 and deepcache.abstract
+    assert deepcache.citation_key == "ma2024deepcache"
+    assert records["attention-all-need-2017"].citation_key == "vaswani2017attention"  # type: ignore[union-attr]
+
+
+def test_add_assigns_a_citation_key_no_record_has_or_will_get(tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    build_catalog(root)
+    stored = root / "papers" / "deepcache-2023.yaml"
+    stored.write_text(stored.read_text().replace("citation_key: deepcache2023",
+                                                 "citation_key: ma2024faster"))
+    unstored = root / "papers" / "pinned-2023.yaml"  # its computed key: ma2023deepcache
+    unstored.write_text(unstored.read_text().replace("citation_key: pinned2023\n", ""))
+    data = stub_data()
+    for arxiv, title, date in (("2402.00002", "Faster Caching for Diffusion", "2024-02-01"),
+                               ("2303.00003", "DeepCache Revisited", "2023-03-01")):
+        data.arxiv[arxiv] = {"title": title, "authors": ["Xinyin Ma"],
+                             "published": f"{date}T00:00:00Z", "summary": "..."}
+    with StubServer(data) as stub:
+        run = effdiff(["add", "--root", str(root), "-c", "system/caching-technique",
+                       "2402.00002", "2303.00003"], stub_env(stub, tmp_path / "cache"))
+    assert run.returncode == 0, run.stderr
+    keys = [Paper.model_validate(yaml.safe_load(Path(p).read_text())).citation_key
+            for p in run.stdout.splitlines()]
+    assert keys == ["ma2024fastera", "ma2023deepcachea"]
 
 
 def test_add_keeps_arxiv_when_no_venue_and_rejects_bad_category(tmp_path: Path) -> None:

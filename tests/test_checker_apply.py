@@ -10,11 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-from checker_world import synthetic
+from checker_world import SOURCE_PREFIXES, synthetic
 from stub_api import StubServer
 
 from effdiff_catalog.checker.apply import apply_one
-from effdiff_catalog.checker.match import CheckResult
+from effdiff_catalog.checker.evidence import CheckResult
+from effdiff_catalog.checker.rewrite import text_sha256
 from effdiff_catalog.records.venues import VenueRegistry
 
 N_RECORDS = 400
@@ -32,8 +33,8 @@ def test_sigkill_during_apply_leaves_every_record_old_or_new(tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("EFFDIFF_")}
     with StubServer(data) as stub:
         env.update(stub.urls)
-        env.update({"EFFDIFF_CACHE_DIR": str(cache), "EFFDIFF_ARXIV_INTERVAL": "0",
-                    "EFFDIFF_S2_INTERVAL": "0", "EFFDIFF_DBLP_INTERVAL": "0"})
+        env["EFFDIFF_CACHE_DIR"] = str(cache)
+        env.update({f"EFFDIFF_{prefix}_INTERVAL": "0" for prefix in SOURCE_PREFIXES})
         warm = run_cli(["check-venues", "--root", str(root), "--format", "json"], env)
         assert warm.returncode == 1, warm.stderr
     old = {p.name: p.read_bytes() for p in (root / "papers").iterdir()}
@@ -88,3 +89,20 @@ def test_apply_refuses_a_record_changed_since_the_check(tmp_path: Path) -> None:
                         year=2024, path=str(path))
     path.write_text(text.replace("venue: neurips", "venue: arxiv"))
     assert "arXiv id changed" in apply_one(path, stale, registry).message
+
+
+def test_apply_refuses_a_file_edited_since_it_was_checked(tmp_path: Path) -> None:
+    root = tmp_path / "catalog"
+    synthetic(root, 1)
+    path = next((root / "papers").glob("*.yaml"))
+    checked = path.read_text()
+    result = CheckResult("synthetic-0000-2023", "t", "2301.10000", "update", venue="iclr",
+                         year=2024, path=str(path), file_sha256=text_sha256(checked))
+    edited = checked.replace("month: 6", "month: 7")  # still a preprint, same arXiv id
+    path.write_text(edited)
+    registry = VenueRegistry.load(root / "venues.yaml")
+    outcome = apply_one(path, result, registry)
+    assert not outcome.applied and "changed since it was checked" in outcome.message
+    assert path.read_text() == edited
+    path.write_text(checked)
+    assert apply_one(path, result, registry).applied

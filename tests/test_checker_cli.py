@@ -1,26 +1,27 @@
 """`effdiff check-venues` end to end: a real subprocess against the local stub APIs.
 
-Each fault test checks the three promises: the run completes, the records a source could
-not answer for are reported unknown with the reason, and no file changes except those
-whose update was applied.
+Each fault test checks the promises: the run completes with the "could not look" exit
+status, the records a source could not answer for name it (and are unknown when nothing
+else shows a publication), and no file changes except those whose update was applied.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from checker_world import build_catalog, stub_data, stub_env
+from checker_world import SOURCE_PREFIXES, build_catalog, stub_data, stub_env
 from stub_api import StubServer
 
+from effdiff_catalog.checker.config import environment_variables
 from effdiff_catalog.records.catalog import load_catalog
 
-UPDATES = {"deepcache-2023": ("cvpr", 2024), "attention-2017": ("neurips", 2017),
-           "faster-sampler-2022": ("iclr", 2023)}
+UPDATES = {"deepcache-2023": ("cvpr", 2024), "attention-2017": ("neurips", 2017)}
 
 
 def effdiff(
@@ -46,6 +47,11 @@ def world(tmp_path: Path) -> Any:
         yield root, stub, stub_env(stub, tmp_path / "cache")
 
 
+def toc_requests(stub: StubServer) -> list[tuple[str, str]]:
+    return [(r.query["q"][0], r.query["f"][0]) for r in stub.requests("dblp")
+            if r.query["q"][0].startswith("toc:")]
+
+
 def test_report_then_apply_then_rerun_from_cache(world: Any) -> None:
     root, stub, env = world
     before = snapshot(root)
@@ -56,24 +62,31 @@ def test_report_then_apply_then_rerun_from_cache(world: Any) -> None:
     for rid, (venue, year) in UPDATES.items():
         assert (results[rid]["status"], results[rid]["venue"], results[rid]["year"]) == (
             "update", venue, year)
-    assert results["paperqa-2023"]["status"] == "unknown"
-    assert results["wrong-hit-2021"]["status"] == "unknown"
+    assert results["faster-sampler-2022"]["status"] == "review"  # dblp alone
+    assert results["paperqa-2023"]["unknown_reason"] == "not-published"
+    assert results["wrong-hit-2021"]["unknown_reason"] == "not-published"
     assert results["pinned-2023"]["status"] == "pinned"
     assert snapshot(root) == before  # a report never writes
-    # One batched request per id source; dblp only for records the id lookups left open.
-    assert report["requests"] == {"arxiv": 1, "semanticscholar": 1, "dblp": 3}
+    # One batched request per id source for the whole catalog; OpenAlex's title searches
+    # only for the three papers not settled by then; each dblp volume page once.
+    requests = report["requests"]
+    assert (requests["arxiv"], requests["semanticscholar"], requests["crossref"]) == (1, 1, 1)
+    assert requests["openalex"] == 1 + 3
+    tocs = toc_requests(stub)
+    assert len(tocs) == len(set(tocs)) and ("toc:db/conf/iclr/iclr2023.bht:", "1000") in tocs
     s2_body = json.loads(stub.requests("s2")[0].body)
     assert "ARXIV:2312.99999" not in s2_body["ids"]  # pinned: never looked up
 
     n_requests = len(stub.log)
     again = effdiff(["check-venues", "--root", str(root), "--format", "json"], env)
-    assert json.loads(again.stdout)["requests"] == {"arxiv": 0, "semanticscholar": 0, "dblp": 0}
+    assert set(json.loads(again.stdout)["requests"].values()) == {0}
     assert len(stub.log) == n_requests  # an unchanged catalog costs no request
 
     applied = effdiff(["check-venues", "--root", str(root), "--format", "markdown", "--apply"],
                       env)
     assert applied.returncode == 1, applied.stderr
-    assert "(applied)" in applied.stdout and "### Updates" in applied.stdout
+    assert "### Applied" in applied.stdout and "CVPR 2024 (applied)" in applied.stdout
+    assert "### For review" in applied.stdout
     after = snapshot(root)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {f"{rid}.yaml" for rid in UPDATES}
@@ -89,9 +102,9 @@ def test_report_then_apply_then_rerun_from_cache(world: Any) -> None:
     assert len(stub.log) == n_requests  # apply used the cache only
 
     final = effdiff(["check-venues", "--root", str(root), "--format", "json"], env)
-    assert final.returncode == 0  # nothing left to update
+    assert final.returncode == 0  # nothing left to update, every source answered
     assert set(by_id(json.loads(final.stdout))) == {"paperqa-2023", "wrong-hit-2021",
-                                                    "pinned-2023"}
+                                                    "pinned-2023", "faster-sampler-2022"}
 
 
 def test_id_and_since_select_subsets(world: Any) -> None:
@@ -106,24 +119,43 @@ def test_id_and_since_select_subsets(world: Any) -> None:
     assert bad.returncode == 2 and "no-such-record" in bad.stderr
 
 
-def test_offline_with_empty_cache_reports_unknown_and_asks_nobody(world: Any) -> None:
+def test_offline_with_empty_cache_could_not_check_and_asks_nobody(world: Any) -> None:
     root, stub, env = world
     run = effdiff(["check-venues", "--root", str(root), "--format", "json", "--offline",
                    "--apply"], env)
-    assert run.returncode == 0
+    assert run.returncode == 3  # could not look: never "nothing new"
     report = json.loads(run.stdout)
     assert report["offline"] is True
-    assert all(r["status"] in ("unknown", "pinned") for r in report["results"])
-    assert any("offline" in reason for reason in by_id(report)["deepcache-2023"]["reasons"])
+    results = by_id(report)
+    assert {r["unknown_reason"] for r in results.values()} == {"no-answer", None}
+    assert any("offline" in reason for reason in results["deepcache-2023"]["reasons"])
     assert stub.log == []
 
 
-def test_table_format_prints_a_table(world: Any) -> None:
+def test_table_is_readable_at_80_columns_and_progress_goes_to_stderr(world: Any) -> None:
     root, _stub, env = world
-    run = effdiff(["check-venues", "--root", str(root)], {**env, "COLUMNS": "200"})
+    run = effdiff(["check-venues", "--root", str(root)], {**env, "COLUMNS": "80"})
     assert run.returncode == 1
-    assert "Venue check" in run.stdout and "deepcache-2023" in run.stdout
-    assert "CVPR 2024" in run.stdout
+    lines = run.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    row = next(line for line in lines if line.startswith("deepcache-2023"))
+    assert row.split() == ["deepcache-2023", "update", "CVPR", "2024"]
+    assert "    - sources: crossref, dblp, semanticscholar (confidence 0.99)" in lines
+    assert " ".join(run.stdout.split("\n\n")[-1].split()).startswith(
+        "6 checked: 2 update, 1 review, 0 conflict, 2 unknown")
+    as_json = effdiff(["check-venues", "--root", str(root), "--format", "json"], env)
+    assert "checking venues: 6/6" in as_json.stderr
+
+
+def test_help_lists_exit_statuses_and_every_environment_variable() -> None:
+    run = subprocess.run([sys.executable, "-m", "effdiff_catalog.cli", "check-venues",
+                          "--help"], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "COLUMNS": "120"})
+    assert run.returncode == 0
+    text = " ".join(run.stdout.split())
+    assert "3 some papers could not be fully checked" in text
+    for name, _meaning in environment_variables():
+        assert name in run.stdout, name
 
 
 FAULTS = {
@@ -137,19 +169,21 @@ FAULTS = {
     "s2-malformed": ("s2", ["malformed"], {}, "not JSON"),
     "arxiv-error-feed": ("arxiv", ["error-feed"], {}, "incorrect id format"),
     "arxiv-malformed": ("arxiv", ["malformed"], {}, "not an Atom feed"),
-    "dblp-503-retry": ("dblp", ["503"] * 9, {}, "HTTP 503"),
+    "openalex-503": ("openalex", ["503"] * 100, {}, "HTTP 503"),
+    "crossref-malformed": ("crossref", ["malformed"], {}, "no message.items"),
+    "dblp-down": ("dblp", ["503"] * 300, {}, "HTTP 503"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(FAULTS))
-def test_fault_is_reported_unknown_and_leaves_files_alone(world: Any, name: str) -> None:
+def test_fault_is_reported_and_leaves_files_alone(world: Any, name: str) -> None:
     root, stub, env = world
     source, faults, extra, reason = FAULTS[name]
     stub.add_fault(source, *faults)
     before = snapshot(root)
     run = effdiff(["check-venues", "--root", str(root), "--format", "json", "--apply"],
                   {**env, **extra})
-    assert run.returncode in (0, 1), run.stderr
+    assert run.returncode == 3, run.stderr  # could not look, for some papers
     report = json.loads(run.stdout)
     results = by_id(report)
     after = snapshot(root)
@@ -159,32 +193,35 @@ def test_fault_is_reported_unknown_and_leaves_files_alone(world: Any, name: str)
             assert result["status"] == "update"
         else:
             assert after[f"{rid}.yaml"] == before[f"{rid}.yaml"], rid
+    api = {"s2": "semanticscholar"}.get(source, source)
+    assert any(api in r["unchecked"] for r in results.values())
     reasons = [r for res in results.values() for r in res["reasons"]]
     assert any(reason in r for r in reasons), reasons
+    # DeepCache still has two sources that agree: without Semantic Scholar, its dblp volume
+    # names the DOI and Crossref's deposit confirms it.
+    deepcache = results["deepcache-2023"]
+    assert deepcache["status"] == "update" and "deepcache-2023" in applied
     if source == "s2":
-        # With Semantic Scholar out, its only-by-id findings become unknown...
-        assert results["deepcache-2023"]["status"] == "unknown"
-        assert any(reason in r for r in results["deepcache-2023"]["reasons"])
-        # ...while dblp still finds what it can.
-        assert results["faster-sampler-2022"]["status"] == "update"
-    if source == "arxiv":
-        assert results["deepcache-2023"]["status"] == "update"
+        assert deepcache["source"] == "crossref, dblp"
     if source == "dblp":
-        assert results["faster-sampler-2022"]["status"] == "unknown"
-        assert results["deepcache-2023"]["status"] == "update"
+        faster = results["faster-sampler-2022"]
+        assert (faster["status"], faster["unknown_reason"]) == ("unknown", "source-failed")
 
 
-def test_all_sources_down_for_the_whole_run(world: Any) -> None:
+def test_all_sources_down_every_paper_unknown_and_files_untouched(world: Any) -> None:
     root, _stub, env = world
     dead = "http://127.0.0.1:9"
-    env = {**env, "EFFDIFF_ARXIV_URL": f"{dead}/api/query", "EFFDIFF_S2_URL": f"{dead}/graph",
-           "EFFDIFF_DBLP_URL": f"{dead}/search"}
+    env = {**env, **{f"EFFDIFF_{p}_URL": dead for p in SOURCE_PREFIXES}}
     before = snapshot(root)
     run = effdiff(["check-venues", "--root", str(root), "--format", "json", "--apply"], env)
-    assert run.returncode == 0, run.stderr
-    results = by_id(json.loads(run.stdout))
-    assert {r["status"] for r in results.values()} == {"unknown", "pinned"}
-    assert all(any("connection failed" in x for x in r["reasons"])
+    assert run.returncode == 3, run.stderr
+    report = json.loads(run.stdout)
+    results = by_id(report)
+    assert {(r["status"], r["unknown_reason"]) for r in results.values()} == {
+        ("unknown", "no-answer"), ("pinned", None)}
+    assert report["summary"]["unknown_by_reason"] == {"no-answer": 5}
+    assert all(r["reasons"][0].startswith("not checked: no source could answer")
+               and any("connection failed" in x for x in r["reasons"])
                for r in results.values() if r["status"] == "unknown")
     assert snapshot(root) == before
     # Failures are not cached: the next run asks again.

@@ -6,11 +6,12 @@ import asyncio
 import random
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from stub_api import StubServer
 
-from effdiff_catalog.checker.config import SourceConfig, default_config
+from effdiff_catalog.checker.config import SourceConfig, default_config, environment_variables
 from effdiff_catalog.checker.http import (
     FetchError,
     PoliteClient,
@@ -18,18 +19,20 @@ from effdiff_catalog.checker.http import (
     backoff_delay,
     retry_after_seconds,
 )
+from effdiff_catalog.checker.session import run_sync
 
 UA = "effdiff-catalog/test (+https://example.org; mailto:me@example.org)"
 
 
 def dblp_config(stub: StubServer, **kw: float) -> SourceConfig:
-    base = SourceConfig("dblp", f"{stub.url}/dblp/search/publ/api", min_interval=0.0,
+    base = SourceConfig("dblp", f"{stub.url}/dblp", min_interval=0.0,
                         timeout=1.0, retries=3, backoff_base=0.05, backoff_max=2.0)
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
 async def get(client: PoliteClient) -> int:
-    reply = await client.request("GET", client.config.base_url, params={"q": "x"})
+    reply = await client.request("GET", client.config.url("/search/publ/api"),
+                                 params={"q": "x"})
     return reply.status
 
 
@@ -45,7 +48,7 @@ def test_rate_limiter_spaces_concurrent_tasks() -> None:
         await asyncio.gather(*(task() for _ in range(5)))
         return stamps
 
-    stamps = asyncio.run(main())
+    stamps = run_sync(main())
     gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
     assert all(gap >= 0.095 for gap in gaps), gaps
 
@@ -58,7 +61,7 @@ def test_shared_limit_holds_across_tasks_on_the_wire() -> None:
                 await asyncio.gather(*(get(client) for _ in range(5)))
                 return started
 
-        started = asyncio.run(main())
+        started = run_sync(main())
         times = [r.time for r in stub.requests("dblp")]
     assert len(times) == 5
     # Five starts at most one per 0.1 s: the last cannot reach the server (same clock,
@@ -76,7 +79,7 @@ def test_retry_after_header_is_honoured() -> None:
                 status = await get(client)
                 return status, client.stats.retries
 
-        assert asyncio.run(main()) == (200, 1)
+        assert run_sync(main()) == (200, 1)
         first, second = stub.requests("dblp")
     assert second.time - first.time >= 0.38
 
@@ -90,7 +93,7 @@ def test_transient_faults_are_retried(fault: str) -> None:
             async with PoliteClient(dblp_config(stub), UA) as client:
                 return await get(client)
 
-        assert asyncio.run(main()) == 200
+        assert run_sync(main()) == 200
         assert len(stub.requests("dblp")) == 2
 
 
@@ -103,7 +106,7 @@ def test_gives_up_with_reason_after_retries() -> None:
                 await get(client)
 
         with pytest.raises(FetchError, match=r"HTTP 429 \(no Retry-After\); gave up after 3"):
-            asyncio.run(main())
+            run_sync(main())
         assert len(stub.requests("dblp")) == 3
 
 
@@ -116,7 +119,7 @@ def test_source_down_is_a_fetch_error() -> None:
             await get(client)
 
     with pytest.raises(FetchError, match="connection failed"):
-        asyncio.run(main())
+        run_sync(main())
 
 
 def test_headers_user_agent_and_api_key() -> None:
@@ -128,7 +131,7 @@ def test_headers_user_agent_and_api_key() -> None:
             async with PoliteClient(keyed, UA) as client:
                 await get(client)
 
-        asyncio.run(main())
+        run_sync(main())
         plain, keyed = stub.requests("dblp")
     assert plain.headers["user-agent"] == UA and "x-api-key" not in plain.headers
     assert keyed.headers["x-api-key"] == "secret-key"
@@ -143,12 +146,48 @@ def test_user_agent_carries_contact_from_config() -> None:
 
 def test_default_limits_and_env_overrides() -> None:
     config = default_config({})
-    assert config.arxiv.min_interval == 3.0 and config.arxiv.max_connections == 1
-    assert config.semanticscholar.batch_size == 500 and config.semanticscholar.api_key is None
-    keyed = default_config({"SEMANTIC_SCHOLAR_API_KEY": "k", "EFFDIFF_ARXIV_URL": "http://x/q"})
-    assert keyed.semanticscholar.api_key == "k" and keyed.arxiv.base_url == "http://x/q"
+    arxiv, s2 = config.source("arxiv"), config.source("semanticscholar")
+    assert arxiv.min_interval == 3.0 and arxiv.max_connections == 1
+    assert s2.batch_size == 500 and s2.api_key is None and s2.min_interval == 3.0
+    assert config.source("openalex").batch_size == 50  # OpenAlex's OR-filter limit
+    keyed = default_config({"SEMANTIC_SCHOLAR_API_KEY": "k", "OPENALEX_API_KEY": "o",
+                            "EFFDIFF_ARXIV_URL": "http://x/api"})
+    assert keyed.source("semanticscholar").api_key == "k"
+    assert keyed.source("semanticscholar").min_interval == 1.0  # a key allows 1/s
+    assert keyed.source("openalex").api_key == "o"
+    assert keyed.source("arxiv").url("/query") == "http://x/api/query"
     with pytest.raises(ValueError, match="EFFDIFF_DBLP_INTERVAL"):
         default_config({"EFFDIFF_DBLP_INTERVAL": "fast"})
+
+
+def test_base_urls_are_api_roots_and_old_endpoint_urls_still_work() -> None:
+    roots = {name: c.base_url for name, c in default_config({}).sources.items()}
+    assert roots == {"arxiv": "https://export.arxiv.org/api",
+                     "semanticscholar": "https://api.semanticscholar.org/graph/v1",
+                     "openalex": "https://api.openalex.org", "crossref": "https://api.crossref.org",
+                     "dblp": "https://dblp.org"}
+    old = default_config({"EFFDIFF_ARXIV_URL": "http://stub/arxiv/api/query",
+                          "EFFDIFF_DBLP_URL": "http://stub/dblp/search/publ/api/"})
+    assert old.source("arxiv").url("/query") == "http://stub/arxiv/api/query"
+    assert old.source("dblp").url("/search/publ/api") == "http://stub/dblp/search/publ/api"
+
+
+def test_every_source_has_its_variables_documented_once() -> None:
+    names = [name for name, _ in environment_variables()]
+    assert len(names) == len(set(names))
+    for prefix in ("ARXIV", "S2", "OPENALEX", "CROSSREF", "DBLP"):
+        for suffix in ("URL", "INTERVAL", "TIMEOUT", "RETRIES", "BACKOFF", "BACKOFF_MAX"):
+            assert f"EFFDIFF_{prefix}_{suffix}" in names
+    batched = {n.split("_")[1] for n in names if n.endswith("_BATCH")}
+    assert batched == {"ARXIV", "S2", "OPENALEX", "CROSSREF"}  # dblp asks one item a request
+    assert {"EFFDIFF_CONTACT", "EFFDIFF_CACHE_DIR", "EFFDIFF_CACHE_TTL", "EFFDIFF_VOLUME_TTL",
+            "EFFDIFF_MAIN_VENUES", "SEMANTIC_SCHOLAR_API_KEY", "OPENALEX_API_KEY"} <= set(names)
+
+
+def test_docs_list_every_environment_variable() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "checker.md").read_text(encoding="utf-8")
+    missing = [name for name, _ in environment_variables() if f"`{name}`" not in docs]
+    assert not missing
 
 
 def test_retry_after_parsing_and_backoff_bounds() -> None:
@@ -159,3 +198,10 @@ def test_retry_after_parsing_and_backoff_bounds() -> None:
     delays = [backoff_delay(n, 1.0, 8.0, rng) for n in range(6)]
     assert 0.5 <= delays[0] <= 1.0 and 1.0 <= delays[1] <= 2.0
     assert all(d <= 8.0 for d in delays) and delays[5] >= 4.0
+
+
+def test_the_library_also_runs_where_an_event_loop_is_running() -> None:
+    async def notebook_cell() -> int:  # a notebook, or a sync Playwright session
+        return run_sync(asyncio.sleep(0, result=7))
+
+    assert asyncio.run(notebook_cell()) == 7

@@ -217,3 +217,58 @@ def test_pre_commit_hooks_catch_bad_records_a_stale_readme_and_ruff_findings(
     stale = run_hooks(repo, ["README.md"])
     assert stale.returncode == 1
     assert "README.md is up to date (fix with `make readme`)" in stale.stdout
+
+
+# --- the weekly venue check (.github/workflows/venue-updates.yml) -------------------------
+
+
+def venue_steps() -> list[dict[str, object]]:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "venue-updates.yml")
+                              .read_text("utf-8"))
+    return list(workflow["jobs"]["check-venues"]["steps"])
+
+
+def run_check_step(tmp_path: Path, checker_status: int) -> tuple[
+        subprocess.CompletedProcess[str], str, str]:
+    """The check step's script, with an `effdiff` that prints a report and exits as told."""
+    step = next(s for s in venue_steps() if s.get("id") == "check")
+    fake = tmp_path / "bin" / "effdiff"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho "## Venue check"\nexit {checker_status}\n')
+    fake.chmod(0o755)
+    output, summary = tmp_path / "output", tmp_path / "summary"
+    env = environment(RUNNER_TEMP=str(tmp_path), GITHUB_OUTPUT=str(output),
+                      GITHUB_STEP_SUMMARY=str(summary))
+    env["PATH"] = f"{fake.parent}{os.pathsep}{env['PATH']}"
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                             str(step["run"])], env=env, capture_output=True, text=True,
+                            timeout=60, check=False)
+    return result, _text_or_empty(output), _text_or_empty(summary)
+
+
+def _text_or_empty(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
+@pytest.mark.parametrize("status", [0, 1])
+def test_venue_check_step_passes_nothing_new_and_updates_on(tmp_path: Path, status: int) -> None:
+    result, output, summary = run_check_step(tmp_path, status)
+    assert result.returncode == 0, result.stderr
+    assert output == f"status={status}\n" and "## Venue check" in summary
+    assert "::warning" not in result.stdout
+
+
+def test_venue_check_step_goes_on_after_an_outage_and_marks_it(tmp_path: Path) -> None:
+    result, output, summary = run_check_step(tmp_path, 3)
+    assert result.returncode == 0, result.stderr  # the pull request still gets what was found
+    assert result.stdout.startswith("::warning title=Venue check incomplete::")
+    assert output == "status=3\n" and "## Venue check" in summary
+    last = venue_steps()[-1]
+    assert last["if"] == "steps.check.outputs.status == '3'"
+    assert "exit 1" in str(last["run"])  # and the run shows red at the end
+
+
+def test_venue_check_step_fails_at_once_on_a_usage_error(tmp_path: Path) -> None:
+    result, output, _summary = run_check_step(tmp_path, 2)
+    assert result.returncode == 2 and "## Venue check" in result.stdout
+    assert output == ""

@@ -1,14 +1,14 @@
 """Adding papers from their arXiv ids: `effdiff add 2312.00858 --category ...`.
 
-Title, authors, date and abstract come from arXiv; the venue from the same evidence rules
-as the venue checker (Semantic Scholar and the arXiv journal_ref), else the record stays
-an `arxiv` preprint. A paper already in the catalog (same arXiv id, DOI or normalised
-title) is refused, and so is a repeat within the batch.
+Title, authors, date and abstract come from arXiv; the venue from the venue checker's
+own run on the new record (every source, the same agreement rules), else the record
+stays an `arxiv` preprint; the citation key from the convention (records/citekeys.py),
+unique among the keys every record has or will be given. A paper already in the catalog
+(same arXiv id, DOI or normalised title) is refused, and so is a repeat within the batch.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,15 +16,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from effdiff_catalog.checker.cache import ResponseCache
 from effdiff_catalog.checker.config import DEFAULT_CACHE_DIR, CheckerConfig
-from effdiff_catalog.checker.http import PoliteClient
-from effdiff_catalog.checker.match import Looked, decide
-from effdiff_catalog.checker.run import Lookup
-from effdiff_catalog.checker.sources.arxiv import ArxivEntry, ArxivSource
-from effdiff_catalog.checker.sources.semanticscholar import S2Paper, SemanticScholarSource
+from effdiff_catalog.checker.evidence import CheckResult, Looked
+from effdiff_catalog.checker.run import Target, check_papers
+from effdiff_catalog.checker.session import Session, run_sync
+from effdiff_catalog.checker.sources.arxiv import ArxivEntry
 from effdiff_catalog.identity import DuplicateIndex, arxiv_url, make_record_id, normalise_arxiv
 from effdiff_catalog.records.catalog import PAPERS_DIR, Catalog
+from effdiff_catalog.records.citekeys import assign_keys, make_key, taken_keys
 from effdiff_catalog.records.models import Links, Paper
 from effdiff_catalog.records.writer import write_new_record
 
@@ -55,26 +54,27 @@ class AddOutcome:
     venue_reason: str | None = None
 
 
-def build_record(
-    catalog: Catalog,
-    entry: ArxivEntry,
-    s2: Looked,
-    categories: Sequence[str],
-    *,
-    today: dt.date,
-    taken: set[str],
-    min_confidence: float,
-) -> tuple[Paper, str]:
-    """A new record from arXiv metadata; the venue when the evidence is strong enough."""
-    year = entry.year or today.year
-    draft = Paper(
-        id="draft", title=entry.title, authors=entry.authors, venue="arxiv", year=year,
-        month=entry.month, arxiv=entry.arxiv_id, abstract=entry.summary or None,
-        links=Links(paper=arxiv_url(entry.arxiv_id)),
+def find_duplicate(index: DuplicateIndex, paper: Paper) -> str | None:
+    """Id of a record (or of a paper added earlier in the batch) that `paper` is, by
+    `identity`; a suspected duplicate counts too, since `add` must never guess."""
+    match = index.find(paper)
+    return match.record_id if match else None
+
+
+def draft_record(entry: ArxivEntry, categories: Sequence[str], today: dt.date) -> Paper:
+    """The record as arXiv describes the paper: a preprint, not yet given an id."""
+    return Paper(
+        id="draft", title=entry.title, authors=entry.authors, venue="arxiv",
+        year=entry.year or today.year, month=entry.month, arxiv=entry.arxiv_id,
+        abstract=entry.summary or None, links=Links(paper=arxiv_url(entry.arxiv_id)),
         categories=list(categories), added=today,
     )
-    verdict = decide(draft, catalog.venues, arxiv=Looked(entry, answered=True),
-                     semanticscholar=s2, min_confidence=min_confidence)
+
+
+def build_record(draft: Paper, verdict: CheckResult, *, taken_ids: set[str],
+                 taken: set[str]) -> tuple[Paper, str]:
+    """The new record: the draft, with the venue when the checker would update it, an id
+    and a citation key; and a line saying which venue and why."""
     changes: dict[str, object] = {}
     if verdict.status == "update" and verdict.venue and verdict.year:
         changes = {"venue": verdict.venue, "year": verdict.year}
@@ -85,17 +85,10 @@ def build_record(
         reason = f"venue {verdict.venue_name} {verdict.year} ({verdict.source})"
     else:
         reason = "kept as an arXiv preprint: " + (verdict.reasons[0] if verdict.reasons else "")
-    final_year = verdict.year if changes and verdict.year else year
-    record_id = make_record_id(entry.title, final_year, taken)
-    data = {**draft.model_dump(), **changes, "id": record_id}
-    return Paper.model_validate(data), reason
-
-
-def find_duplicate(index: DuplicateIndex, paper: Paper) -> str | None:
-    """Id of a record (or of a paper added earlier in the batch) that `paper` is, by
-    `identity`; a suspected duplicate counts too, since `add` must never guess."""
-    match = index.find(paper)
-    return match.record_id if match else None
+    year = verdict.year if changes and verdict.year else draft.year
+    data = {**draft.model_dump(), **changes, "id": make_record_id(draft.title, year, taken_ids)}
+    record = Paper.model_validate(data)
+    return record.model_copy(update={"citation_key": make_key(record, taken)}), reason
 
 
 def add_papers(
@@ -113,13 +106,43 @@ def add_papers(
     if not categories or unknown:
         raise ValueError(f"unknown categories: {', '.join(unknown)}" if unknown
                          else "give at least one --category")
-    outcomes: list[AddOutcome] = []
-    for ref in refs:
-        try:
-            outcomes.append(AddOutcome(ref, arxiv_id=parse_arxiv_ref(ref)))
-        except ValueError as exc:
-            outcomes.append(AddOutcome(ref, error=str(exc)))
+    outcomes = [_parsed(ref) for ref in refs]
     index = DuplicateIndex.of(catalog.papers())
+    _refuse_known(outcomes, index)
+    wanted = [o.arxiv_id for o in outcomes if o.arxiv_id and not o.error]
+    cache_dir = config.cache_dir or (catalog.root / DEFAULT_CACHE_DIR)
+    fetched = run_sync(_fetch_arxiv(wanted, config, cache_dir)) if wanted else {}
+    drafts: dict[str, Paper] = {}
+    for outcome in outcomes:
+        if outcome.error or outcome.arxiv_id is None:
+            continue
+        looked = fetched[outcome.arxiv_id]
+        if looked.error or looked.value is None:
+            outcome.error = looked.error or f"arXiv has no paper {outcome.arxiv_id}"
+            continue
+        try:
+            draft = draft_record(looked.value, categories, today)
+        except ValidationError as exc:
+            outcome.error = f"the arXiv metadata does not make a valid record: {exc}"
+            continue
+        known = find_duplicate(index, draft)  # the same title: no need to check its venue
+        if known is not None:
+            outcome.error = f"already in the catalog as {known}"
+            continue
+        drafts[outcome.arxiv_id] = draft
+    verdicts = _verdicts(list(drafts.values()), catalog, config, cache_dir)
+    _build(outcomes, drafts, verdicts, catalog, index, write)
+    return outcomes
+
+
+def _parsed(ref: str) -> AddOutcome:
+    try:
+        return AddOutcome(ref, arxiv_id=parse_arxiv_ref(ref))
+    except ValueError as exc:
+        return AddOutcome(ref, error=str(exc))
+
+
+def _refuse_known(outcomes: Sequence[AddOutcome], index: DuplicateIndex) -> None:
     seen: set[str] = set()
     for outcome in outcomes:
         if outcome.arxiv_id is None:
@@ -130,66 +153,46 @@ def add_papers(
         elif outcome.arxiv_id in seen:
             outcome.error = "given twice"
         seen.add(outcome.arxiv_id)
-    wanted = [o.arxiv_id for o in outcomes if o.arxiv_id and not o.error]
-    cache_dir = config.cache_dir or (catalog.root / DEFAULT_CACHE_DIR)
-    fetched = asyncio.run(_fetch(wanted, config, cache_dir)) if wanted else {}
-    taken = {r.id for r in catalog.records}
+
+
+def _verdicts(drafts: Sequence[Paper], catalog: Catalog, config: CheckerConfig,
+              cache_dir: Path) -> dict[str, CheckResult]:
+    """The venue checker's verdict on each draft (arXiv answers come from the cache)."""
+    if not drafts:
+        return {}
+    run = check_papers([Target(d) for d in drafts], catalog.venues, config, cache_dir=cache_dir)
+    return {d.arxiv or "": r for d, r in zip(drafts, run.results, strict=True)}
+
+
+def _build(outcomes: Sequence[AddOutcome], drafts: dict[str, Paper],
+           verdicts: dict[str, CheckResult], catalog: Catalog, index: DuplicateIndex,
+           write: bool) -> None:
     papers_dir = catalog.root / PAPERS_DIR
-    taken |= {p.stem for p in papers_dir.glob("*.yaml")} if papers_dir.is_dir() else set()
+    taken_ids = {r.id for r in catalog.records}
+    taken_ids |= {p.stem for p in papers_dir.glob("*.yaml")} if papers_dir.is_dir() else set()
+    taken = taken_keys(assign_keys(catalog.papers())[0].values())
     for outcome in outcomes:
-        if outcome.error or outcome.arxiv_id is None:
+        draft = drafts.get(outcome.arxiv_id or "")
+        if outcome.error or draft is None:
             continue
-        a_looked, s_looked = fetched[outcome.arxiv_id]
-        if a_looked.error:
-            outcome.error = a_looked.error
-            continue
-        if a_looked.value is None:
-            outcome.error = f"arXiv has no paper {outcome.arxiv_id}"
-            continue
-        try:
-            record, outcome.venue_reason = build_record(
-                catalog, a_looked.value, s_looked, categories, today=today, taken=taken,
-                min_confidence=config.min_confidence,
-            )
-        except ValidationError as exc:
-            outcome.error = f"the arXiv metadata does not make a valid record: {exc}"
-            continue
+        record, outcome.venue_reason = build_record(
+            draft, verdicts[draft.arxiv or ""], taken_ids=taken_ids, taken=taken)
         duplicate = find_duplicate(index, record)
         if duplicate:
             outcome.error = f"already in the catalog as {duplicate}"
             continue
-        taken.add(record.id)
+        taken_ids.add(record.id)
+        taken.add((record.citation_key or "").lower())
         index.add(record.id, record)
         outcome.record = record
         if write:
             outcome.path = write_new_record(papers_dir, record)
-    return outcomes
 
 
-async def _fetch(
-    ids: Sequence[str], config: CheckerConfig, cache_dir: Path
-) -> dict[str, tuple[Looked, Looked]]:
-    cache = ResponseCache(cache_dir, config.cache_ttl)
-    clients: dict[str, PoliteClient] = {}
-    if not config.offline:
-        for source_config in (config.arxiv, config.semanticscholar):
-            clients[source_config.name] = PoliteClient(
-                source_config, config.user_agent(), extra_headers=config.extra_headers)
-    try:
-        arxiv = Lookup(ArxivSource(clients["arxiv"]) if clients else None, "arxiv", cache,
-                       config.arxiv.batch_size)
-        s2 = Lookup(SemanticScholarSource(clients["semanticscholar"]) if clients else None,
-                    "semanticscholar", cache, min(500, config.semanticscholar.batch_size))
-        arxiv.submit(ids)
-        s2.submit(ids)
-        out: dict[str, tuple[Looked, Looked]] = {}
-        for arxiv_id in ids:
-            out[arxiv_id] = (await arxiv.get(arxiv_id), await s2.get(arxiv_id))
-        await asyncio.gather(*arxiv._tasks, *s2._tasks)
-    finally:
-        for client in clients.values():
-            await client.aclose()
-    return out
-
-
-__all__ = ["AddOutcome", "ArxivEntry", "S2Paper", "add_papers", "parse_arxiv_ref"]
+async def _fetch_arxiv(ids: Sequence[str], config: CheckerConfig,
+                       cache_dir: Path) -> dict[str, Looked]:
+    async with Session(config, cache_dir) as session:
+        lookup = session.lookups["arxiv"]
+        lookup.submit(ids)
+        lookup.flush()
+        return {arxiv_id: await lookup.get(arxiv_id) for arxiv_id in ids}

@@ -1,25 +1,24 @@
 """Writing accepted venue updates into record files.
 
 Only venue, year, DOI and the proceedings link change; the arXiv id, the citation key
-and everything else stay, and so do the file's comments and layout (ruamel round trip).
-Each file is written atomically, so a killed run leaves every record old or new. A file
-that changed since it was checked, or whose edit would not validate, is left alone.
+and everything else stay, and so do the file's comments and layout (`rewrite_record`).
+A record that changed since it was checked, is no longer a preprint, or is pinned, is
+left alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from effdiff_catalog.checker.match import CheckResult
-from effdiff_catalog.records.models import RECORD_ADAPTER, Paper
+from effdiff_catalog.checker.evidence import CheckResult, Status
+from effdiff_catalog.checker.rewrite import rewrite_record
+from effdiff_catalog.records.models import Paper
 from effdiff_catalog.records.venues import VenueRegistry
-from effdiff_catalog.records.writer import atomic_write, edit_record_text
-from effdiff_catalog.records.yamlio import RecordLoadError, parse_record_bytes, read_record_file
+
+VENUE_KEYS = {"venue", "year", "doi", "links"}
 
 
 @dataclass
@@ -42,46 +41,29 @@ def changes_for(result: CheckResult, current: Paper) -> dict[str, Any]:
 
 def apply_results(
     root: Path, results: Sequence[CheckResult], registry: VenueRegistry,
+    *, accept: Collection[Status] = frozenset({"update"}),
 ) -> list[ApplyOutcome]:
-    """Apply every result whose status is 'update'; report what happened to each."""
-    outcomes: list[ApplyOutcome] = []
-    for result in results:
-        if result.status != "update" or not result.path:
-            continue
-        outcomes.append(apply_one(Path(root) / result.path, result, registry))
-    return outcomes
+    """Apply every result whose status is accepted ('update'; 'review' too on request)
+    and that names a venue; report what happened to each."""
+    return [apply_one(Path(root) / r.path, r, registry) for r in results
+            if r.status in accept and r.status in ("update", "review") and r.venue and r.path]
 
 
 def apply_one(path: Path, result: CheckResult, registry: VenueRegistry) -> ApplyOutcome:
-    def outcome(applied: bool, message: str) -> ApplyOutcome:
-        return ApplyOutcome(result.record_id, str(path), applied, message)
+    def refuse(current: Paper) -> str | None:
+        if current.arxiv != result.arxiv:
+            return "the record's arXiv id changed since the check"
+        venue = registry.venues.get(current.venue)
+        if venue is None or not venue.is_preprint:
+            return f"the venue is already {current.venue!r}"
+        if current.venue_check is not None and current.venue_check.ignore:
+            return "the record is pinned (venue_check)"
+        return None
 
-    try:
-        loaded = read_record_file(path, str(path))
-        current = RECORD_ADAPTER.validate_python(loaded.data)
-    except (OSError, RecordLoadError, ValidationError) as exc:
-        return outcome(False, f"not applied: the file no longer loads ({exc})")
-    if not isinstance(current, Paper) or current.id != result.record_id:
-        return outcome(False, "not applied: the file holds another record now")
-    if current.arxiv != result.arxiv:
-        return outcome(False, "not applied: the record's arXiv id changed since the check")
-    venue = registry.venues.get(current.venue)
-    if venue is None or not venue.is_preprint:
-        return outcome(False, f"not applied: the venue is already {current.venue!r}")
-    if current.venue_check is not None and current.venue_check.ignore:
-        return outcome(False, "not applied: the record is pinned (venue_check)")
-    text = loaded.text
-    new_text = edit_record_text(text, changes_for(result, current))
-    if new_text == text:
-        return outcome(False, "nothing to change")
-    try:
-        reparsed = parse_record_bytes(new_text.encode("utf-8"), str(path))
-        updated = RECORD_ADAPTER.validate_python(reparsed.data)
-    except (RecordLoadError, ValidationError) as exc:
-        return outcome(False, f"not applied: the edit would not validate ({exc})")
-    kept = current.model_dump(exclude={"venue", "year", "doi", "links"})
-    if updated.model_dump(exclude={"venue", "year", "doi", "links"}) != kept:
-        return outcome(False, "not applied: the edit would change other keys")
-    atomic_write(path, new_text)
-    return outcome(True, f"venue {current.venue} -> {result.venue}, year {current.year} -> "
-                         f"{result.year}")
+    why_not = rewrite_record(path, result.record_id, result.file_sha256,
+                             lambda current: changes_for(result, current), VENUE_KEYS, refuse)
+    if why_not is not None:
+        prefix = "" if why_not == "nothing to change" else "not applied: "
+        return ApplyOutcome(result.record_id, str(path), False, prefix + why_not)
+    return ApplyOutcome(result.record_id, str(path), True,
+                        f"venue -> {result.venue}, year -> {result.year}")

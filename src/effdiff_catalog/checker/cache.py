@@ -3,7 +3,8 @@
 Answers are cached per item (one arXiv id, one title query), not per HTTP request, so a
 rerun hits the cache even when `--id` or `--since` pick a different subset and batches
 come out differently. Only real answers are stored ("found X" or "the source has no such
-id"); failures never are, so a source that was down is asked again next time.
+id"); failures never are, so a source that was down is asked again next time. An entry may
+carry its own lifetime (a published dblp volume is kept for months).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class ResponseCache:
             isinstance(entry, dict)
             and entry.get("key") == key
             and isinstance(entry.get("stored"), int | float)
-            and self._clock() - entry["stored"] <= self.ttl
+            and self._clock() - entry["stored"] <= _lifetime(entry, self.ttl)
         )
         if not fresh:
             self.misses += 1
@@ -53,12 +54,15 @@ class ResponseCache:
         self.hits += 1
         return True, entry.get("value")
 
-    def put(self, source: str, key: str, value: Any) -> None:
-        """Store atomically: a killed run leaves whole entries or none."""
+    def put(self, source: str, key: str, value: Any, *, ttl: float | None = None) -> None:
+        """Store atomically: a killed run leaves whole entries or none. `ttl` overrides
+        the cache's lifetime for this entry."""
         path = self._path(source, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"key": key, "stored": self._clock(), "value": value},
-                          ensure_ascii=False, sort_keys=True)
+        entry: dict[str, Any] = {"key": key, "stored": self._clock(), "value": value}
+        if ttl is not None:
+            entry["ttl"] = ttl
+        text = json.dumps(entry, ensure_ascii=False, sort_keys=True)
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -68,3 +72,8 @@ class ResponseCache:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def _lifetime(entry: dict[str, Any], default: float) -> float:
+    ttl = entry.get("ttl")
+    return float(ttl) if isinstance(ttl, int | float) else default

@@ -1,33 +1,46 @@
-"""Running a venue check: pick the records, ask the sources concurrently, decide.
+"""Running a venue check: pick the records, ask every source, decide.
 
-arXiv and Semantic Scholar are asked in batches by arXiv id, all batches queued at once so
-that each source works at its own rate limit in parallel with the others. A record whose
-id lookups show no published version falls back to a dblp title search as soon as its
-Semantic Scholar batch is in. Answers are cached per item; `offline` uses the cache alone.
+Every preprint is looked up in every batched source, each at its own rate limit, in
+parallel: by arXiv id (arXiv, Semantic Scholar, OpenAlex), then Crossref for each DOI
+those name, then dblp for the candidate proceedings volumes (`volumes.py`). What is still
+not settled (not an agreed update) falls back to title searches (dblp, OpenAlex), and
+Crossref again for a DOI they bring. Answers are cached per item; `offline` uses the
+cache alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from effdiff_catalog.checker.cache import ResponseCache
 from effdiff_catalog.checker.config import DEFAULT_CACHE_DIR, CheckerConfig
-from effdiff_catalog.checker.http import PoliteClient, SourceStats
-from effdiff_catalog.checker.match import CheckResult, Looked, decide, from_semanticscholar
-from effdiff_catalog.checker.sources import BatchResult, Source
-from effdiff_catalog.checker.sources.arxiv import ArxivSource
-from effdiff_catalog.checker.sources.dblp import DblpSource
-from effdiff_catalog.checker.sources.semanticscholar import SemanticScholarSource
+from effdiff_catalog.checker.decide import build_context, decide
+from effdiff_catalog.checker.evidence import CheckResult, Looked
+from effdiff_catalog.checker.http import SourceStats
+from effdiff_catalog.checker.lookup import Barrier
+from effdiff_catalog.checker.rewrite import text_sha256
+from effdiff_catalog.checker.session import Session, run_sync
+from effdiff_catalog.checker.sources.registry import of_kind
+from effdiff_catalog.checker.volumes import VolumeIndex, candidate_volumes
+from effdiff_catalog.identity import is_arxiv_doi
 from effdiff_catalog.records.catalog import Catalog
 from effdiff_catalog.records.models import Paper
 from effdiff_catalog.records.venues import VenueRegistry
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A record to check: the paper, its path (relative to the catalog root) and a hash of
+    its file as loaded, so that a later write can refuse a file changed since."""
+
+    paper: Paper
+    path: str = ""
+    sha256: str | None = None
 
 
 @dataclass
@@ -44,125 +57,30 @@ class CheckRun:
         return {name: s.requests for name, s in self.stats.items()}
 
 
-class Lookup:
-    """One source behind the cache: batches what the cache does not have."""
-
-    def __init__(self, source: Source | None, name: str, cache: ResponseCache | None,
-                 batch_size: int) -> None:
-        self.source = source
-        self.name = name
-        self.cache = cache
-        self.batch_size = max(1, batch_size)
-        self._futures: dict[str, asyncio.Future[Looked]] = {}
-        self._tasks: list[asyncio.Task[None]] = []
-
-    def _cached(self, key: str) -> Looked | None:
-        if self.cache is None:
-            return None
-        found, value = self.cache.get(self.name, key)
-        if not found:
-            return None
-        try:
-            return Looked(_decoders[self.name](value), answered=True)
-        except (TypeError, ValueError, KeyError):
-            return None
-
-    def submit(self, keys: Iterable[str]) -> None:
-        """Queue keys; cached ones resolve at once, the rest go out in batches."""
-        loop = asyncio.get_running_loop()
-        pending: list[str] = []
-        for key in keys:
-            if key in self._futures:
-                continue
-            future: asyncio.Future[Looked] = loop.create_future()
-            self._futures[key] = future
-            cached = self._cached(key)
-            if cached is not None:
-                future.set_result(cached)
-            elif self.source is None:
-                future.set_result(Looked(error=f"{self.name}: offline, and not in the cache"))
-            else:
-                pending.append(key)
-        for start in range(0, len(pending), self.batch_size):
-            chunk = pending[start:start + self.batch_size]
-            self._tasks.append(asyncio.create_task(self._fetch(chunk)))
-
-    async def _fetch(self, keys: Sequence[str]) -> None:
-        assert self.source is not None
-        try:
-            result = await self.source.lookup_batch(keys)
-        except Exception as exc:  # a bug or an unexpected failure: unknown, not a crash
-            result = BatchResult.failed(keys, f"{self.name}: {type(exc).__name__}: {exc}")
-        for key in keys:
-            future = self._futures[key]
-            if key in result.found:
-                value = result.found[key]
-                if self.cache is not None:
-                    self.cache.put(self.name, key, self.source.to_cache(value))
-                future.set_result(Looked(value, answered=True))
-            else:
-                reason = result.errors.get(key, f"{self.name}: no answer for {key}")
-                future.set_result(Looked(error=reason))
-
-    async def get(self, key: str) -> Looked:
-        if key not in self._futures:
-            self.submit([key])
-        return await self._futures[key]
-
-
-def _decode_arxiv(value: Any) -> Any:
-    from effdiff_catalog.checker.sources.arxiv import ArxivEntry
-
-    return None if value is None else ArxivEntry(**value)
-
-
-def _decode_s2(value: Any) -> Any:
-    from effdiff_catalog.checker.sources.semanticscholar import S2Paper
-
-    return None if value is None else S2Paper(**value)
-
-
-def _decode_dblp(value: Any) -> Any:
-    from effdiff_catalog.checker.sources.dblp import DblpHit
-
-    return [DblpHit(**hit) for hit in value]
-
-
-_decoders: dict[str, Callable[[Any], Any]] = {
-    "arxiv": _decode_arxiv, "semanticscholar": _decode_s2, "dblp": _decode_dblp,
-}
-
-
 def select_papers(
     catalog: Catalog, *, ids: Sequence[str] | None = None, since: dt.date | None = None
-) -> list[tuple[Paper, str]]:
+) -> list[Target]:
     """Preprint records (venue of kind 'preprint'), optionally only some ids or recent ones.
-
-    Returns (paper, path relative to the catalog root). Unknown ids raise KeyError.
-    """
+    Unknown ids raise KeyError."""
     wanted = set(ids or [])
-    known = {entry.record.id for entry in catalog.entries}
-    missing = sorted(wanted - known)
+    missing = sorted(wanted - {entry.record.id for entry in catalog.entries})
     if missing:
         raise KeyError(", ".join(missing))
-    chosen: list[tuple[Paper, str]] = []
+    chosen: list[Target] = []
     for entry in catalog.entries:
         record = entry.record
-        if not isinstance(record, Paper):
-            continue
-        if wanted and record.id not in wanted:
+        if not isinstance(record, Paper) or (wanted and record.id not in wanted):
             continue
         if since is not None and record.added < since:
             continue
         venue = catalog.venues.venues.get(record.venue)
-        if venue is None or not venue.is_preprint:
-            continue
-        chosen.append((record, entry.path))
+        if venue is not None and venue.is_preprint:
+            chosen.append(Target(record, entry.path, text_sha256(entry.file.text)))
     return chosen
 
 
 def check_papers(
-    papers: Sequence[tuple[Paper, str]],
+    targets: Sequence[Target],
     registry: VenueRegistry,
     config: CheckerConfig,
     *,
@@ -170,7 +88,7 @@ def check_papers(
     progress: Progress | None = None,
 ) -> CheckRun:
     """Check the given preprint records; never raises for network trouble."""
-    return asyncio.run(_check(papers, registry, config, cache_dir, progress))
+    return run_sync(_check(targets, registry, config, cache_dir, progress))
 
 
 def check_catalog(
@@ -181,84 +99,125 @@ def check_catalog(
     since: dt.date | None = None,
     progress: Progress | None = None,
 ) -> CheckRun:
-    papers = select_papers(catalog, ids=ids, since=since)
+    targets = select_papers(catalog, ids=ids, since=since)
     cache_dir = config.cache_dir or (catalog.root / DEFAULT_CACHE_DIR)
-    return check_papers(papers, catalog.venues, config, cache_dir=cache_dir, progress=progress)
+    return check_papers(targets, catalog.venues, config, cache_dir=cache_dir, progress=progress)
 
 
-async def _check(
-    papers: Sequence[tuple[Paper, str]],
-    registry: VenueRegistry,
-    config: CheckerConfig,
-    cache_dir: Path | None,
-    progress: Progress | None,
-) -> CheckRun:
-    cache = ResponseCache(cache_dir, config.cache_ttl) if cache_dir else None
-    clients: dict[str, PoliteClient] = {}
-    if not config.offline:
-        ua = config.user_agent()
-        for source_config in config.sources():
-            clients[source_config.name] = PoliteClient(
-                source_config, ua, extra_headers=config.extra_headers
-            )
-    try:
-        arxiv = Lookup(ArxivSource(clients["arxiv"]) if clients else None, "arxiv", cache,
-                       config.arxiv.batch_size)
-        s2 = Lookup(SemanticScholarSource(clients["semanticscholar"]) if clients else None,
-                    "semanticscholar", cache, min(500, config.semanticscholar.batch_size))
-        dblp = Lookup(DblpSource(clients["dblp"]) if clients else None, "dblp", cache, 1)
-        to_check = [(p, path) for p, path in papers
-                    if not (p.venue_check is not None and p.venue_check.ignore)]
-        with_ids = [p.arxiv for p, _ in to_check if p.arxiv]
-        s2.submit(with_ids)
-        arxiv.submit(with_ids)
+def _pinned(paper: Paper) -> bool:
+    return paper.venue_check is not None and paper.venue_check.ignore
+
+
+async def _check(targets: Sequence[Target], registry: VenueRegistry, config: CheckerConfig,
+                 cache_dir: Path | None, progress: Progress | None) -> CheckRun:
+    async with Session(config, cache_dir) as session:
+        checker = _Checker(session, registry, config, [t for t in targets
+                                                       if not _pinned(t.paper)])
         done = 0
-        total = len(papers)
 
-        async def one(paper: Paper, path: str) -> CheckResult:
+        async def one(target: Target) -> CheckResult:
             nonlocal done
-            if paper.venue_check is not None and paper.venue_check.ignore:
-                result = decide(paper, registry, min_confidence=config.min_confidence)
-            else:
-                result = await _check_one(paper, registry, config, arxiv, s2, dblp)
-            result.path = path
+            result = (decide(target.paper, registry, {}) if _pinned(target.paper)
+                      else await checker.check(target.paper))
+            result.path, result.file_sha256 = target.path, target.sha256
             done += 1
             if progress is not None:
-                progress(done, total)
+                progress(done, len(targets))
             return result
 
-        results = await asyncio.gather(*(one(p, path) for p, path in papers))
-        await asyncio.gather(*arxiv._tasks, *s2._tasks, *dblp._tasks)
-    finally:
-        for client in clients.values():
-            await client.aclose()
-    return CheckRun(
-        list(results),
-        stats={name: c.stats for name, c in clients.items()},
-        cache_hits=cache.hits if cache else 0,
-        cache_misses=cache.misses if cache else 0,
-        offline=config.offline,
-    )
+        results = await asyncio.gather(*(one(t) for t in targets))
+    return CheckRun(list(results), stats=session.stats(), cache_hits=session.cache_hits,
+                    cache_misses=session.cache_misses, offline=config.offline)
 
 
-async def _check_one(
-    paper: Paper, registry: VenueRegistry, config: CheckerConfig,
-    arxiv: Lookup, s2: Lookup, dblp: Lookup,
-) -> CheckResult:
-    """Id lookups first; the dblp title search only when they show no publication."""
-    a_looked: Looked | None = None
-    s_looked: Looked | None = None
-    if paper.arxiv:
-        s_looked = await s2.get(paper.arxiv)
-    needs_title = True
-    if s_looked is not None and s_looked.answered and s_looked.value is not None:
-        notes: list[str] = []
-        published = from_semanticscholar(paper, s_looked.value, registry, paper.year, notes)
-        needs_title = published is None
-    d_looked: Looked | None = None
-    if needs_title:
-        d_looked = await dblp.get(paper.title)
-    if paper.arxiv:
-        a_looked = await arxiv.get(paper.arxiv)
-    return decide(paper, registry, arxiv=a_looked, semanticscholar=s_looked, dblp=d_looked,
-                  min_confidence=config.min_confidence)
+def _gathered(looks: Sequence[Looked]) -> Looked | None:
+    """Answers for several keys as one: the items found, or the error when none was."""
+    if not looks:
+        return None
+    found = [looked.value for looked in looks if looked.answered and looked.value is not None]
+    errors = [looked.error for looked in looks if looked.error]
+    if errors and not found:
+        return Looked(error=errors[0])
+    return Looked(found, answered=True)
+
+
+class _Checker:
+    """The phases of one paper's check; papers run concurrently and share the lookups."""
+
+    def __init__(self, session: Session, registry: VenueRegistry, config: CheckerConfig,
+                 targets: Sequence[Target]) -> None:
+        self.lookups = session.lookups
+        self.registry = registry
+        self.config = config
+        self._indexes: dict[str, VolumeIndex] = {}
+        doi_lookups = [self.lookups[spec.name] for spec in of_kind("doi")]
+        # DOIs are batched across papers: a batch leaves once every paper has named its own.
+        def flush_dois() -> None:
+            for lookup in doi_lookups:
+                lookup.flush()
+
+        self._doi_rounds = [Barrier(len(targets), flush_dois) for _ in range(2)]
+        ids = [t.paper.arxiv for t in targets if t.paper.arxiv]
+        for spec in of_kind("arxiv"):
+            self.lookups[spec.name].submit(ids)
+            self.lookups[spec.name].flush()
+
+    def _decide(self, paper: Paper, answers: dict[str, Looked]) -> CheckResult:
+        return decide(paper, self.registry, answers, min_confidence=self.config.min_confidence)
+
+    async def check(self, paper: Paper) -> CheckResult:
+        answers: dict[str, Looked] = {}
+        rounds = list(self._doi_rounds)  # each paper arrives at each round once, whatever happens
+        try:
+            if paper.arxiv:
+                for spec in of_kind("arxiv"):
+                    answers[spec.name] = await self.lookups[spec.name].get(paper.arxiv)
+            await self._ask_dois(paper, answers, rounds)
+            volumes = await self._volumes(paper, answers)
+            if volumes is not None:
+                answers["dblp-volume"] = volumes
+            if self._decide(paper, answers).status != "update":
+                titles = of_kind("title")
+                found = await asyncio.gather(*(self.lookups[spec.name].get(paper.title)
+                                               for spec in titles))
+                answers.update({spec.name: looked for spec, looked in zip(titles, found,
+                                                                          strict=True)})
+            await self._ask_dois(paper, answers, rounds)
+        finally:
+            for remaining in rounds:
+                remaining.arrive()
+        return self._decide(paper, answers)
+
+    async def _ask_dois(self, paper: Paper, answers: dict[str, Looked],
+                        rounds: list[Barrier]) -> None:
+        """Ask the DOI endpoints about every DOI the answers so far (or the record) name."""
+        named = [e.doi for e in self._decide(paper, answers).evidence]
+        dois = list(dict.fromkeys(d for d in (paper.doi, *named) if d and not is_arxiv_doi(d)))
+        for spec in of_kind("doi"):
+            self.lookups[spec.name].submit(dois)
+        rounds.pop(0).arrive()
+        for spec in of_kind("doi"):
+            gathered = _gathered([await self.lookups[spec.name].get(d) for d in dois])
+            if gathered is not None:
+                answers[spec.name] = gathered
+
+    async def _volumes(self, paper: Paper, answers: dict[str, Looked]) -> Looked | None:
+        """The records of the candidate volumes that may be this paper (None: dblp has no
+        volume to read for it)."""
+        context = build_context(paper, self.registry, answers)
+        evidence = self._decide(paper, answers).evidence
+        lookup = self.lookups["dblp-volume"]
+        volumes = candidate_volumes(context, evidence, self.config.main_venues)
+        hits, errors = [], []
+        for volume in volumes:
+            looked = await lookup.get(volume.toc)
+            if looked.error:
+                errors.append(looked.error)
+                continue
+            index = self._indexes.get(volume.toc)
+            if index is None:
+                index = self._indexes[volume.toc] = VolumeIndex(looked.value)
+            hits += index.candidates(context.all_titles)
+        if not volumes:
+            return None
+        return Looked(error=errors[0]) if errors and not hits else Looked(hits, answered=True)

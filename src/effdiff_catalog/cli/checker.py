@@ -1,27 +1,67 @@
-"""The venue checker and `add`."""
+"""The venue checker, `add` and `enrich`: parse, call the library, print, exit."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from effdiff_catalog.checker import exitcodes
+from effdiff_catalog.checker.config import environment_variables
 from effdiff_catalog.cli.app import RootOption, app
 
 if TYPE_CHECKING:
-    from effdiff_catalog.checker.apply import ApplyOutcome
     from effdiff_catalog.checker.config import CheckerConfig
-    from effdiff_catalog.checker.run import CheckRun
     from effdiff_catalog.records.catalog import Catalog
 
+
+def _environment_help() -> str:
+    """The variables as a block click does not rewrap ('\\b')."""
+    variables = environment_variables()
+    width = max(len(name) for name, _ in variables)
+    rows = [f"  {name:<{width}}  {meaning}" for name, meaning in variables]
+    return "\b\nEnvironment variables (base URLs are API roots):\n" + "\n".join(rows)
+
+
+EPILOG = f"{exitcodes.HELP}\n\n{_environment_help()}"
 
 
 class CheckFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     json = "json"
+
+
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use cached answers only; no network.")]
+CacheDirOption = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Cache folder (default ROOT/.effdiff-cache).")]
+ContactOption = Annotated[
+    str | None,
+    typer.Option("--contact", help="Contact e-mail for the User-Agent (or EFFDIFF_CONTACT).")]
+IdsOption = Annotated[
+    list[str] | None, typer.Option("--id", help="Only this record id (repeatable).")]
+
+
+class EnrichFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Accept(StrEnum):
+    update = "update"
+    review = "review"
+
+
+AcceptOption = Annotated[
+    Accept, typer.Option("--accept", help="What is written: 'update' (agreed findings only) "
+                         "or 'review' (also those for review: one source, a year only "
+                         "Semantic Scholar gives, a renamed paper, a workshop).")]
 
 
 def _checker_config(
@@ -31,7 +71,11 @@ def _checker_config(
 
     from effdiff_catalog.checker.config import default_config
 
-    config = default_config()
+    try:
+        config = default_config()
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exitcodes.USAGE) from None
     changes: dict[str, object] = {"offline": offline}
     if cache_dir is not None:
         changes["cache_dir"] = cache_dir
@@ -53,43 +97,42 @@ def _load_for_checker(root: Path) -> Catalog:
     return catalog
 
 
-def _print_check_table(run: CheckRun, outcomes: list[ApplyOutcome] | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """Progress on stderr whatever the output format: a bar on a terminal, else a line
+    at every tenth (CI logs)."""
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from effdiff_catalog.checker.report import summary
+        bar = Progress("[progress.description]{task.description}", BarColumn(),
+                       MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=Console(stderr=True), transient=True)
+        task = bar.add_task(label, total=None)
+        with bar:
+            yield lambda done, total: bar.update(task, completed=done, total=total)
+        return
+    shown = [-1]
 
-    styles = {"update": "green", "review": "yellow", "conflict": "red", "unknown": "dim",
-              "pinned": "blue"}
-    applied = {o.record_id for o in outcomes or [] if o.applied}
-    table = Table(title="Venue check", show_lines=False, expand=False)
-    for column in ("record", "status", "proposed", "doi / proceedings", "source (matched)",
-                   "conf.", "why"):
-        table.add_column(column, overflow="fold")
-    for r in run.results:
-        proposed = f"{r.venue_name} {r.year}" if r.venue_name else ""
-        if r.record_id in applied:
-            proposed += " (applied)"
-        links = "\n".join(x for x in (r.doi, r.proceedings_url) if x)
-        source = f"{r.source or ''}\n{', '.join(r.matched)}".strip()
-        table.add_row(
-            Text(r.record_id), Text(r.status, style=styles.get(r.status, "")), Text(proposed),
-            Text(links), Text(source), f"{r.confidence:.2f}" if r.confidence else "",
-            Text("; ".join(r.reasons)),
-        )
-    console = Console()
-    console.print(table)
-    counts = summary(run, outcomes)
-    console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    def line(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth > shown[0]:
+            shown[0] = tenth
+            typer.echo(f"{label}: {done}/{total}", err=True)
+
+    yield line
 
 
-@app.command("check-venues")
+def _width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+@app.command("check-venues", epilog=EPILOG)
 def check_venues(
     root: RootOption = Path("."),
-    ids: Annotated[
-        list[str] | None, typer.Option("--id", help="Check only this record id (repeatable).")
-    ] = None,
+    ids: IdsOption = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Only records added on or after YYYY-MM-DD.")
     ] = None,
@@ -97,107 +140,70 @@ def check_venues(
         CheckFormat, typer.Option("--format", help="table (terminal), markdown (PR body), json.")
     ] = CheckFormat.table,
     apply: Annotated[
-        bool, typer.Option("--apply", help="Write accepted updates into the record files.")
+        bool, typer.Option("--apply", help="Write the updates into the record files.")
     ] = False,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use cached answers only; no network.")
-    ] = False,
-    cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Cache folder (default ROOT/.effdiff-cache).")
-    ] = None,
+    accept: AcceptOption = Accept.update,
+    offline: OfflineOption = False,
+    cache_dir: CacheDirOption = None,
     min_confidence: Annotated[
         float | None,
         typer.Option("--min-confidence", min=0.0, max=1.0,
                      help="Lowest confidence proposed as an update (default 0.8)."),
     ] = None,
-    contact: Annotated[
-        str | None,
-        typer.Option("--contact", help="Contact e-mail for the User-Agent (or EFFDIFF_CONTACT)."),
-    ] = None,
+    contact: ContactOption = None,
 ) -> None:
     """Find preprint records that have since been published, with evidence.
 
-    Asks arXiv, Semantic Scholar and dblp (rate-limited, cached). Exit status: 0 when
-    there is nothing to update, 1 when updates were found (and applied with --apply),
-    2 on a usage error.
+    Asks arXiv, Semantic Scholar, OpenAlex, Crossref and dblp (rate-limited, cached). An
+    update needs two sources that agree on venue and year, the year from a venue record;
+    the rest is reported for review, as a conflict, or as unknown with the reason.
     """
     import datetime as dt
 
-    from effdiff_catalog.checker.apply import apply_results
-    from effdiff_catalog.checker.report import to_json, to_markdown
-    from effdiff_catalog.checker.run import check_catalog
+    from effdiff_catalog.checker.command import check_venues as run_check
+    from effdiff_catalog.checker.report import format_table, to_json, to_markdown
 
     try:
         since_date = dt.date.fromisoformat(since) if since else None
     except ValueError:
         typer.echo(f"error: --since must be YYYY-MM-DD, got {since!r}", err=True)
-        raise typer.Exit(2) from None
-    try:
-        config = _checker_config(offline, cache_dir, min_confidence, contact)
-    except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
+    config = _checker_config(offline, cache_dir, min_confidence, contact)
     catalog = _load_for_checker(root)
-    progress_cb = None
-    progress_ctx = None
-    if output_format is CheckFormat.table:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        progress_ctx = Progress(
-            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=Console(stderr=True), transient=True,
-        )
-        task = progress_ctx.add_task("checking venues", total=None)
-
-        def progress_cb(done: int, total: int) -> None:
-            assert progress_ctx is not None
-            progress_ctx.update(task, completed=done, total=total)
-
     try:
-        if progress_ctx is not None:
-            with progress_ctx:
-                run = check_catalog(catalog, config, ids=ids, since=since_date,
-                                    progress=progress_cb)
-        else:
-            run = check_catalog(catalog, config, ids=ids, since=since_date)
+        with _progress("checking venues") as progress:
+            check = run_check(catalog, config, ids=ids, since=since_date, apply=apply,
+                              accept_review=accept is Accept.review, progress=progress)
     except KeyError as exc:
         typer.echo(f"error: no record with id {exc.args[0]}", err=True)
-        raise typer.Exit(2) from None
-    outcomes = apply_results(root, run.results, catalog.venues) if apply else None
+        raise typer.Exit(exitcodes.USAGE) from None
     if output_format is CheckFormat.json:
-        typer.echo(to_json(run, outcomes))
+        typer.echo(to_json(check.run, check.applied))
     elif output_format is CheckFormat.markdown:
-        typer.echo(to_markdown(run, outcomes), nl=False)
+        typer.echo(to_markdown(check.run, check.applied), nl=False)
     else:
-        _print_check_table(run, outcomes)
-    for outcome in outcomes or []:
+        typer.echo(format_table(check.run, check.applied, _width()), nl=False)
+    for outcome in check.applied or []:
         if not outcome.applied:
             typer.echo(f"{outcome.path}: {outcome.message}", err=True)
-    found = any(r.status == "update" for r in run.results)
-    raise typer.Exit(1 if found else 0)
+    raise typer.Exit(check.exit_status)
 
 
-@app.command("add")
+@app.command("add", epilog=_environment_help())
 def add(
     refs: Annotated[list[str], typer.Argument(help="arXiv ids or arxiv.org URLs.")],
     category: Annotated[
         list[str], typer.Option("--category", "-c", help="Taxonomy path (repeatable).")
     ],
     root: RootOption = Path("."),
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use cached answers only; no network.")
-    ] = False,
-    cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Cache folder (default ROOT/.effdiff-cache).")
-    ] = None,
-    contact: Annotated[
-        str | None,
-        typer.Option("--contact", help="Contact e-mail for the User-Agent (or EFFDIFF_CONTACT)."),
-    ] = None,
+    offline: OfflineOption = False,
+    cache_dir: CacheDirOption = None,
+    contact: ContactOption = None,
 ) -> None:
     """Add papers from their arXiv ids: fetches the metadata and writes new records.
 
+    Title, authors, date and abstract come from arXiv; the venue from the venue checker's
+    rules (else the record stays an arXiv preprint); the citation key by the convention.
     Prints each file written. Refuses papers already in the catalog. Exit status 1 when
     any reference could not be added.
     """
@@ -209,7 +215,7 @@ def add(
         outcomes = add_papers(catalog, refs, category, config)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     failed = False
     for outcome in outcomes:
         if outcome.path is not None:
@@ -220,3 +226,46 @@ def add(
             failed = True
             typer.echo(f"{outcome.ref}: not added: {outcome.error}", err=True)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("enrich", epilog=f"{exitcodes.ENRICH_HELP}\n\n{_environment_help()}")
+def enrich(
+    root: RootOption = Path("."),
+    ids: IdsOption = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Also replace present values that the sources "
+                                            "agree differ.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report only; write nothing.")
+    ] = False,
+    accept: AcceptOption = Accept.update,
+    output_format: Annotated[
+        EnrichFormat, typer.Option("--format", help="table (terminal) or json.")
+    ] = EnrichFormat.table,
+    offline: OfflineOption = False,
+    cache_dir: CacheDirOption = None,
+    contact: ContactOption = None,
+) -> None:
+    """Complete records from the sources: missing authors, arXiv id, DOI, abstract, and
+    the citation key where there is none.
+
+    A field is filled when two sources agree (the rest is reported for review); a present
+    value is never replaced without --update. Writes are atomic and keep comments.
+    """
+    from effdiff_catalog.checker.enrich import enrich_catalog, enrich_json, enrich_table
+
+    config = _checker_config(offline, cache_dir, None, contact)
+    catalog = _load_for_checker(root)
+    try:
+        with _progress("enriching records") as progress:
+            run = enrich_catalog(catalog, config, ids=ids, update=update, write=not dry_run,
+                                 accept_review=accept is Accept.review, progress=progress)
+    except KeyError as exc:
+        typer.echo(f"error: no record with id {exc.args[0]}", err=True)
+        raise typer.Exit(exitcodes.USAGE) from None
+    if output_format is EnrichFormat.json:
+        typer.echo(enrich_json(run))
+    else:
+        typer.echo(enrich_table(run, _width()), nl=False)
+    raise typer.Exit(run.exit_status)

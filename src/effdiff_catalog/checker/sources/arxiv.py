@@ -4,23 +4,36 @@ Both serializations are read: the legacy one (`xmlns:arxiv` on each element) and
 2025/26 one (namespaces on `<feed>`). Unknown ids are dropped from the feed silently, so an
 id missing from a complete feed means "arXiv has no such id". An error entry (the feed's
 way to report a bad request, with HTTP 400 today and 200 in the past) fails the batch.
+
+As evidence: the `journal_ref` is the authors' own statement of where the paper appeared;
+an "accepted at ..." comment is weaker. The entry also gives the preprint's own date,
+title and authors, which the other sources are matched against.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from effdiff_catalog.checker.evidence import Evidence, Finding, PaperContext
 from effdiff_catalog.checker.http import FetchError, PoliteClient
-from effdiff_catalog.checker.sources import BatchResult, MalformedResponse
+from effdiff_catalog.checker.match import YEAR_WINDOW_ID, clean_doi, first_year, judge_venue
+from effdiff_catalog.checker.sources import BatchResult, EndpointSpec, MalformedResponse
 from effdiff_catalog.identity import parse_arxiv
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+ENDPOINT_PATH = "/query"
+TRUST = {"journal_ref": 0.8, "comment": 0.5}
 
+_ACCEPTED_RE = re.compile(
+    r"\b(accepted|to appear|appears? in|published|camera[- ]ready|oral|spotlight)\b", re.I
+)
+_NOT_ACCEPTED_RE = re.compile(r"\b(submitted|under review|in submission|preprint)\b", re.I)
 
 
 class ArxivApiError(MalformedResponse):
@@ -125,17 +138,15 @@ def results_for(ids: Sequence[str], feed: ArxivFeed) -> BatchResult:
 
 
 class ArxivSource:
-    name = "arxiv"
-
     def __init__(self, client: PoliteClient) -> None:
         self.client = client
-        self.base_url = client.config.base_url
+        self.url = client.config.url(ENDPOINT_PATH)
         self.batch_size = max(1, client.config.batch_size)
 
     async def lookup_batch(self, keys: Sequence[str]) -> BatchResult:
         try:
             reply = await self.client.request(
-                "GET", self.base_url, params=request_params(keys),
+                "GET", self.url, params=request_params(keys),
                 ok_statuses=frozenset({200, 400}),
             )
             feed = parse_feed(reply.text)
@@ -147,8 +158,59 @@ class ArxivSource:
             return BatchResult.failed(keys, f"arxiv: HTTP {reply.status}")
         return results_for(keys, feed)
 
-    def to_cache(self, item: ArxivEntry | None) -> Any:
-        return None if item is None else asdict(item)
 
-    def from_cache(self, value: Any) -> ArxivEntry | None:
-        return None if value is None else ArxivEntry(**value)
+def encode(item: ArxivEntry | None) -> Any:
+    return None if item is None else asdict(item)
+
+
+def decode(value: Any) -> ArxivEntry | None:
+    return None if value is None else ArxivEntry(**value)
+
+
+def identify(context: PaperContext, entry: ArxivEntry) -> PaperContext:
+    """The preprint's own year and title, and its authors when the record has none."""
+    return replace(
+        context,
+        preprint_year=entry.year or context.preprint_year,
+        authors=context.authors or tuple(entry.authors),
+        titles=(*context.titles, entry.title) if entry.title else context.titles,
+    )
+
+
+def _announces_acceptance(comment: str) -> bool:
+    return bool(_ACCEPTED_RE.search(comment)) and not _NOT_ACCEPTED_RE.search(comment)
+
+
+def evaluate(context: PaperContext, entry: ArxivEntry) -> Finding:
+    """arXiv's own journal_ref (authors' statement), else an 'accepted at' comment."""
+    finding = Finding()
+    doi = clean_doi(entry.doi)
+    for field_name, text in (("journal_ref", entry.journal_ref), ("comment", entry.comment)):
+        if not text or (field_name == "comment" and not _announces_acceptance(text)):
+            continue
+        year = first_year(text)
+        judged = judge_venue(context, f"arxiv {field_name}", text, year, YEAR_WINDOW_ID,
+                             free_text=True, quiet=field_name == "comment")
+        if judged.venue is None or year is None:
+            finding.refuse(judged)
+            continue
+        finding.evidence.append(Evidence(
+            source="arxiv", matched=f"arXiv:{entry.arxiv_id} {field_name}", by="arxiv-id",
+            venue_text=text, venue=judged.venue.key, year=year, year_is_publication=True,
+            trust=TRUST[field_name], doi=doi,
+            reasons=[f"arXiv {field_name} says {text!r}"],
+        ))
+        return finding
+    if doi:
+        finding.notes.append(f"arxiv: DOI {doi} given, but no venue named")
+    return finding
+
+
+ENDPOINT = EndpointSpec(
+    name="arxiv", source="arxiv", key_kind="arxiv",
+    answers=frozenset({"venue", "year", "doi", "authors", "abstract", "title"}),
+    trust=TRUST["journal_ref"],
+    make=lambda client, config: ArxivSource(client),
+    encode=encode, decode=decode, evaluate=evaluate, identify=identify,
+    missing="arxiv: no such id",
+)

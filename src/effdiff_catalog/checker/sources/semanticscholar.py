@@ -2,19 +2,31 @@
 
 The answer is a JSON array in the order of the ids, with `null` for ids it does not know.
 Records are often sparse (`"venue": ""`, `publicationVenue: null`), and `year` is often the
-arXiv year rather than the venue's, which the matcher takes into account.
+arXiv year rather than the venue's: it is never taken as the venue's year on its own. A
+record found by arXiv id under another title is the same paper only when its authors
+overlap strongly (a renamed paper, for review).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from effdiff_catalog.checker.evidence import Evidence, Finding, PaperContext
 from effdiff_catalog.checker.http import FetchError, PoliteClient
-from effdiff_catalog.checker.sources import BatchResult, MalformedResponse
+from effdiff_catalog.checker.match import (
+    YEAR_WINDOW_ID,
+    check_id_match,
+    clean_doi,
+    is_preprint_venue,
+    judge_venue,
+)
+from effdiff_catalog.checker.sources import BatchResult, EndpointSpec, MalformedResponse
 
+ENDPOINT_PATH = "/paper/batch"
+TRUST = 0.85
 MAX_BATCH = 500
 FIELDS = (
     "title,authors,venue,publicationVenue,year,externalIds,journal,publicationTypes,"
@@ -107,27 +119,28 @@ def parse_search_match(text: str) -> list[S2Paper]:
     return [parse_paper(item) for item in data["data"]]
 
 
-def batch_request(ids: Sequence[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Query parameters and JSON body for arXiv ids."""
+def batch_request(
+    ids: Sequence[str], prefix: str = "ARXIV"
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Query parameters and JSON body for arXiv ids (or DOIs, with prefix 'DOI')."""
     if len(ids) > MAX_BATCH:
         raise ValueError(f"at most {MAX_BATCH} ids a batch, got {len(ids)}")
-    return {"fields": FIELDS}, {"ids": [f"ARXIV:{i}" for i in ids]}
+    return {"fields": FIELDS}, {"ids": [f"{prefix}:{i}" for i in ids]}
 
 
 class SemanticScholarSource:
-    name = "semanticscholar"
+    """`/paper/batch` for ids of one kind: `ARXIV:` (the checker) or `DOI:` (enrich)."""
 
-    def __init__(self, client: PoliteClient) -> None:
+    def __init__(self, client: PoliteClient, prefix: str = "ARXIV") -> None:
         self.client = client
-        self.base_url = client.config.base_url.rstrip("/")
+        self.prefix = prefix
+        self.url = client.config.url(ENDPOINT_PATH)
         self.batch_size = max(1, min(MAX_BATCH, client.config.batch_size))
 
     async def lookup_batch(self, keys: Sequence[str]) -> BatchResult:
-        params, body = batch_request(keys)
+        params, body = batch_request(keys, self.prefix)
         try:
-            reply = await self.client.request(
-                "POST", f"{self.base_url}/paper/batch", params=params, json=body
-            )
+            reply = await self.client.request("POST", self.url, params=params, json=body)
             papers = parse_batch(reply.text, len(keys))
         except FetchError as exc:
             return BatchResult.failed(keys, f"semanticscholar: {exc.reason}")
@@ -135,8 +148,75 @@ class SemanticScholarSource:
             return BatchResult.failed(keys, f"semanticscholar: {exc}")
         return BatchResult(found=dict(zip(keys, papers, strict=True)))
 
-    def to_cache(self, item: S2Paper | None) -> Any:
-        return None if item is None else asdict(item)
 
-    def from_cache(self, value: Any) -> S2Paper | None:
-        return None if value is None else S2Paper(**value)
+def encode(item: S2Paper | None) -> Any:
+    return None if item is None else asdict(item)
+
+
+def decode(value: Any) -> S2Paper | None:
+    return None if value is None else S2Paper(**value)
+
+
+def identify(context: PaperContext, paper: S2Paper) -> PaperContext:
+    """A published title under the same authors is one more title the paper is known by."""
+    check = check_id_match(context, "semanticscholar", paper.title, paper.authors)
+    if check.renamed:
+        return replace(context, renamed=(*context.renamed, paper.title))
+    return context
+
+
+def _venue_texts(paper: S2Paper) -> list[str]:
+    return [t for t in (paper.publication_venue, paper.venue, paper.journal_name) if t]
+
+
+def evaluate(context: PaperContext, paper: S2Paper) -> Finding:
+    """S2 looked up by arXiv id: trusted for the venue; its year may be the arXiv year."""
+    finding = Finding()
+    check = check_id_match(context, "semanticscholar", paper.title, paper.authors)
+    if check.note:
+        finding.notes.append(check.note)
+    if not check.same:
+        return finding
+    texts = _venue_texts(paper)
+    if not texts:
+        finding.notes.append("semanticscholar: no venue given")
+        return finding
+    # The first venue text decides: 'arXiv.org' (venue) or, when no venue is named, the
+    # journal 'ArXiv' mean the preprint; a later text may name the venue the first misses.
+    if is_preprint_venue(texts[0], context.registry):
+        finding.notes.append(f"semanticscholar: venue {texts[0]!r} is a preprint server")
+        return finding
+    judged = [(t, judge_venue(context, "semanticscholar", t, paper.year, YEAR_WINDOW_ID))
+              for t in texts]
+    text, judgement = next(((t, j) for t, j in judged if j.venue is not None), judged[0])
+    if judgement.venue is None:
+        finding.refuse(judgement)
+        return finding
+    venue = judgement.venue
+    reasons = [f"Semantic Scholar record for ARXIV:{context.paper.arxiv} gives venue {text!r}"]
+    if venue.short.lower() != text.lower():
+        reasons.append(f"{text!r} is {venue.short} in venues.yaml")
+    finding.evidence.append(Evidence(
+        source="semanticscholar", matched=f"S2:{paper.paper_id}", by="arxiv-id",
+        venue_text=text, venue=venue.key, year=paper.year,  # type: ignore[arg-type]
+        year_is_publication=False, trust=TRUST, doi=clean_doi(paper.doi), reasons=reasons,
+        published_title=paper.title if check.renamed else None,
+    ))
+    return finding
+
+
+ENDPOINT = EndpointSpec(
+    name="semanticscholar", source="semanticscholar", key_kind="arxiv",
+    answers=frozenset({"venue", "doi", "authors", "abstract", "title"}), trust=TRUST,
+    make=lambda client, config: SemanticScholarSource(client),
+    encode=encode, decode=decode, evaluate=evaluate, identify=identify,
+    missing="semanticscholar: no record for this arXiv id",
+)
+
+# For `enrich`: a published record's DOI finds its arXiv id (externalIds.ArXiv).
+BY_DOI = EndpointSpec(
+    name="semanticscholar-doi", source="semanticscholar", key_kind="doi",
+    answers=frozenset({"arxiv", "authors", "abstract", "title"}), trust=TRUST,
+    make=lambda client, config: SemanticScholarSource(client, "DOI"),
+    encode=encode, decode=decode, missing="semanticscholar: no record for this DOI",
+)
