@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from stub_api import StubServer
 
+from effdiff_catalog import __version__
 from effdiff_catalog.checker.config import SourceConfig, default_config, environment_variables
 from effdiff_catalog.checker.http import (
     FetchError,
@@ -20,6 +21,7 @@ from effdiff_catalog.checker.http import (
     retry_after_seconds,
 )
 from effdiff_catalog.checker.session import run_sync
+from effdiff_catalog.records.project import Project
 
 UA = "effdiff-catalog/test (+https://example.org; mailto:me@example.org)"
 
@@ -142,6 +144,16 @@ def test_user_agent_carries_contact_from_config() -> None:
     assert config.user_agent().startswith("effdiff-catalog/")
     assert "mailto:curator@example.org" in config.user_agent()
     assert "mailto" not in default_config({}).user_agent()
+
+
+def test_user_agent_names_the_catalogs_repository_and_contact_from_catalog_yaml() -> None:
+    project = Project(repository="https://github.com/example/list", contact="team@example.org")
+    agent = default_config({}, project).user_agent()
+    assert agent.endswith("(+https://github.com/example/list; mailto:team@example.org)")
+    overridden = default_config({"EFFDIFF_PROJECT_URL": "https://example.org/fork",
+                                 "EFFDIFF_CONTACT": "me@example.org"}, project).user_agent()
+    assert overridden.endswith("(+https://example.org/fork; mailto:me@example.org)")
+    assert default_config({}).user_agent() == f"effdiff-catalog/{__version__}"
 
 
 def test_default_limits_and_env_overrides() -> None:

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from effdiff_catalog import __version__
+from effdiff_catalog.records.project import Project
 
-# Where API operators can read about the client; a fork sets EFFDIFF_PROJECT_URL to its own.
-PROJECT_URL = "https://github.com/AIoT-MLSys-Lab/Efficient-Diffusion-Model-Survey"
 DEFAULT_CACHE_DIR = ".effdiff-cache"
 DEFAULT_CACHE_TTL = 7 * 24 * 3600.0
 # A published proceedings volume does not change; an empty one (not yet indexed) uses the
@@ -115,14 +114,15 @@ _SOURCE_VARIABLES: dict[str, tuple[str, str]] = {
 }
 
 _GLOBAL_VARIABLES: dict[str, str] = {
-    "EFFDIFF_CONTACT": "contact e-mail for the User-Agent and the mailto of the polite pools",
+    "EFFDIFF_CONTACT": "contact e-mail for the User-Agent and the mailto of the polite pools "
+                       "(default: catalog.yaml's contact)",
     "EFFDIFF_CACHE_DIR": f"answer cache folder (default ROOT/{DEFAULT_CACHE_DIR})",
     "EFFDIFF_CACHE_TTL": f"seconds a cached answer stays fresh (default {DEFAULT_CACHE_TTL:.0f})",
     "EFFDIFF_VOLUME_TTL": "seconds a cached non-empty dblp volume stays fresh "
                           f"(default {DEFAULT_VOLUME_TTL:.0f})",
     "EFFDIFF_MAIN_VENUES": "comma-separated venue keys whose dblp volumes are searched when "
                            f"no source names a venue (default {','.join(DEFAULT_MAIN_VENUES)})",
-    "EFFDIFF_PROJECT_URL": "project URL in the User-Agent",
+    "EFFDIFF_PROJECT_URL": "project URL in the User-Agent (default: catalog.yaml's repository)",
 }
 
 
@@ -139,15 +139,18 @@ class CheckerConfig:
     offline: bool = False
     min_confidence: float = 0.8
     extra_headers: dict[str, str] = field(default_factory=dict)
-    project_url: str = PROJECT_URL
+    # Where API operators can read about the client: catalog.yaml's repository, or
+    # EFFDIFF_PROJECT_URL.
+    project_url: str | None = None
 
     def source(self, name: str) -> SourceConfig:
         return self.sources[name]
 
     def user_agent(self) -> str:
         """'effdiff-catalog/0.1.0 (+URL; mailto:CONTACT)': the APIs ask to be able to reach us."""
-        contact = f"; mailto:{self.contact}" if self.contact else ""
-        return f"effdiff-catalog/{__version__} (+{self.project_url}{contact})"
+        about = [f"+{self.project_url}"] if self.project_url else []
+        about += [f"mailto:{self.contact}"] if self.contact else []
+        return f"effdiff-catalog/{__version__}" + (f" ({'; '.join(about)})" if about else "")
 
 
 def environment_variables() -> list[tuple[str, str]]:
@@ -206,19 +209,24 @@ def _source_from_env(env: Mapping[str, str], spec: SourceDefaults) -> SourceConf
     )
 
 
-def default_config(env: Mapping[str, str] | None = None) -> CheckerConfig:
-    """Documented limits of each API (SOURCE_DEFAULTS), overridable by EFFDIFF_* variables."""
+def default_config(
+    env: Mapping[str, str] | None = None, project: Project | None = None
+) -> CheckerConfig:
+    """Documented limits of each API (SOURCE_DEFAULTS), overridable by EFFDIFF_* variables;
+    the contact and project URL of the User-Agent from the catalog's project file
+    (catalog.yaml), unless EFFDIFF_CONTACT or EFFDIFF_PROJECT_URL say otherwise."""
     env = os.environ if env is None else env
+    project = project or Project()
     sources = {name: _source_from_env(env, spec) for name, spec in SOURCE_DEFAULTS.items()}
     cache_dir = env.get("EFFDIFF_CACHE_DIR")
     main = env.get("EFFDIFF_MAIN_VENUES")
     return CheckerConfig(
         sources=sources,
-        contact=env.get("EFFDIFF_CONTACT") or None,
+        contact=env.get("EFFDIFF_CONTACT") or project.contact or None,
         cache_dir=Path(cache_dir) if cache_dir else None,
         cache_ttl=_float(env, "EFFDIFF_CACHE_TTL", DEFAULT_CACHE_TTL),
         volume_ttl=_float(env, "EFFDIFF_VOLUME_TTL", DEFAULT_VOLUME_TTL),
         main_venues=tuple(v.strip() for v in main.split(",") if v.strip()) if main
         else DEFAULT_MAIN_VENUES,
-        project_url=env.get("EFFDIFF_PROJECT_URL") or PROJECT_URL,
+        project_url=env.get("EFFDIFF_PROJECT_URL") or project.repository,
     )

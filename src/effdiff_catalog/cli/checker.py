@@ -65,14 +65,16 @@ AcceptOption = Annotated[
 
 
 def _checker_config(
-    offline: bool, cache_dir: Path | None, min_confidence: float | None, contact: str | None
+    root: Path, offline: bool, cache_dir: Path | None, min_confidence: float | None,
+    contact: str | None,
 ) -> CheckerConfig:
     from dataclasses import replace
 
     from effdiff_catalog.checker.config import default_config
+    from effdiff_catalog.records.project import load_project
 
     try:
-        config = default_config()
+        config = default_config(project=load_project(root))
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exitcodes.USAGE) from None
@@ -168,7 +170,7 @@ def check_venues(
     except ValueError:
         typer.echo(f"error: --since must be YYYY-MM-DD, got {since!r}", err=True)
         raise typer.Exit(exitcodes.USAGE) from None
-    config = _checker_config(offline, cache_dir, min_confidence, contact)
+    config = _checker_config(root, offline, cache_dir, min_confidence, contact)
     catalog = _load_for_checker(root)
     try:
         with _progress("checking venues") as progress:
@@ -209,7 +211,7 @@ def add(
     """
     from effdiff_catalog.checker.add import add_papers
 
-    config = _checker_config(offline, cache_dir, None, contact)
+    config = _checker_config(root, offline, cache_dir, None, contact)
     catalog = _load_for_checker(root)
     try:
         outcomes = add_papers(catalog, refs, category, config)
@@ -255,7 +257,7 @@ def enrich(
     """
     from effdiff_catalog.checker.enrich import enrich_catalog, enrich_json, enrich_table
 
-    config = _checker_config(offline, cache_dir, None, contact)
+    config = _checker_config(root, offline, cache_dir, None, contact)
     catalog = _load_for_checker(root)
     try:
         with _progress("enriching records") as progress:
