@@ -15,13 +15,12 @@ def schema(
     output: OutputOption = None,
 ) -> None:
     """Write the JSON Schema of a record file, generated from the pydantic models."""
-    from effdiff_catalog.records.models import schema_text
-    from effdiff_catalog.records.writer import atomic_write
+    from effdiff_catalog.records.models import schema_text, write_schema
 
     if output is None:
         typer.echo(schema_text(), nl=False)
         return
-    atomic_write(output, schema_text())
+    write_schema(output)
     typer.echo(f"wrote {output}", err=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -227,3 +228,10 @@ def schema_text() -> str:
     import json
 
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schema(path: Path) -> None:
+    """Write the JSON Schema file (atomically)."""
+    from effdiff_catalog.records.writer import atomic_write
+
+    atomic_write(path, schema_text())
