@@ -236,3 +236,25 @@ def test_proceedings_year_after_an_even_year_meeting_is_moved_to_the_meeting(
     assert "year 2025 -> 2024: ECCV did not meet in 2025" in report.outcomes[0].message
     record = load_catalog(root)[0].by_id()["slimflow-2024"]
     assert isinstance(record, Paper) and record.year == 2024
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "authors", "doi", "url"),
+    [
+        ("rec_conf_spire_BastMW06_standard.bib", "DBLP:conf/spire/BastMW06",
+         ("H. Bast", "Christian Worm Mortensen", "Ingmar Weber"), "10.1007/11880561_13",
+         "https://doi.org/10.1007/11880561_13"),
+        ("rec_series_sci_2023-1062.bib", "DBLP:series/sci/2023-1062",
+         ("George A. Anastassiou",), "10.1007/978-3-031-16400-2",
+         "https://doi.org/10.1007/978-3-031-16400-2"),
+    ],
+    ids=["dblp-standard-layout", "dblp-padded-layout"],
+)
+def test_real_dblp_records_read_with_their_escaped_dois_and_urls_undone(
+    name: str, key: str, authors: tuple[str, ...], doi: str, url: str
+) -> None:
+    """dblp writes 11880561\\_13 in doi and url; a record must get the plain form."""
+    entries, errors = read_bib((FIXTURES / "api" / "dblp" / name).read_text(encoding="utf-8"))
+    assert errors == []
+    [entry] = entries
+    assert (entry.key, entry.authors, entry.doi, entry.links.paper) == (key, authors, doi, url)

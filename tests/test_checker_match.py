@@ -10,8 +10,13 @@ from typing import Any
 import pytest
 
 from effdiff_catalog.checker.decide import decide
-from effdiff_catalog.checker.evidence import CheckResult, Looked
-from effdiff_catalog.checker.match import map_venue, surname_overlap
+from effdiff_catalog.checker.evidence import CheckResult, Looked, PaperContext
+from effdiff_catalog.checker.match import (
+    TITLE_SIMILARITY_MIN,
+    check_title_match,
+    map_venue,
+    surname_overlap,
+)
 from effdiff_catalog.checker.sources.arxiv import ArxivEntry, parse_feed
 from effdiff_catalog.checker.sources.crossref import parse_item
 from effdiff_catalog.checker.sources.dblp import DblpHit, parse_search
@@ -342,3 +347,29 @@ def test_unsafe_links_and_bad_dois_from_sources_are_dropped() -> None:
     result = verdict(paper(arxiv=None), dblp=[evil])
     assert result.status == "review"
     assert result.proceedings_url is None and result.doi is None
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "authors"),
+    [
+        ("works_query_title_attention_wrong_top_hit.json", "Attention Is All You Need",
+         ATTENTION_AUTHORS),
+        ("works_query_title_paperqa_arxiv_only_unrelated_hit.json",
+         "PaperQA: Retrieval-Augmented Generative Agent for Scientific Research",
+         ["Jakub Lála", "Odhran O'Donoghue", "Aleksandar Shtedritski"]),
+    ],
+    ids=["attention", "paperqa"],
+)
+def test_a_title_searchs_confident_top_hit_for_another_paper_is_no_match(
+    name: str, title: str, authors: list[str]
+) -> None:
+    """Crossref's title search returns a top hit for any query (a NAACL paper for
+    'Attention Is All You Need', a JAMIA article for PaperQA): why Crossref is asked by
+    DOI only, and why a title hit needs the title and the authors."""
+    [raw] = json.loads((HERE / "fixtures" / "api" / "crossref" / name).read_text())[
+        "message"]["items"]
+    hit = parse_item(raw)
+    context = PaperContext(paper(title=title, authors=authors), REGISTRY, 2017,
+                           tuple(authors), (title,))
+    assert check_title_match(context, hit.title, hit.authors) is None
+    assert title_similarity(title, hit.title) < TITLE_SIMILARITY_MIN

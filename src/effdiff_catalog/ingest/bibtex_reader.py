@@ -32,6 +32,10 @@ from effdiff_catalog.identity import (
 from effdiff_catalog.tex import tex_to_unicode
 
 
+# A url is verbatim, but dblp (and others) escape TeX specials in it: 11880561\_13.
+_URL_ESCAPE = re.compile(r"\\([_%&#$~])")
+
+
 @dataclass
 class BibEntry:
     """One BibTeX entry: its fields as written (`raw`) and as Unicode text (`fields`), with
@@ -91,7 +95,7 @@ class BibEntry:
     @property
     def links(self) -> SimpleNamespace:
         """The entry's `url` as a paper link, so that `identity` reads it like a record's."""
-        url = self.raw.get("url", "").strip()
+        url = _URL_ESCAPE.sub(r"\1", self.raw.get("url", "").strip())
         usable = url.lower().startswith(("http://", "https://")) and not any(
             c.isspace() for c in url)
         return SimpleNamespace(paper=url if usable else None, proceedings=None)
