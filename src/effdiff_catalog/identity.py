@@ -125,10 +125,13 @@ def arxiv_in_text(text: str | None) -> str | None:
     return None
 
 
+_NEW_ID_DATE = re.compile(r"^(\d{2})(\d{2})\.")
+_OLD_ID_DATE = re.compile(r"/(\d{2})(\d{2})\d{3}$")
+
+
 def arxiv_year_month(arxiv_id: str) -> tuple[int, int] | None:
     """The (year, month) an arXiv id was issued in, read from the id itself."""
-    match = re.match(r"^(\d{2})(\d{2})\.", arxiv_id) or re.search(r"/(\d{2})(\d{2})\d{3}$",
-                                                                    arxiv_id)
+    match = _NEW_ID_DATE.match(arxiv_id) or _OLD_ID_DATE.search(arxiv_id)
     if not match:
         return None
     yy, mm = int(match.group(1)), int(match.group(2))
@@ -249,12 +252,20 @@ def url_key(url: str) -> str:
     """The form two paper links are compared in: scheme, 'www.', a trailing slash and case
     of the host ignored; every arXiv form of one id is one key, and so is every OpenReview
     form (forum, pdf) of one submission."""
-    arxiv = parse_arxiv(url) if "arxiv.org" in url.lower() else None
+    lowered = url.lower()
+    arxiv = parse_arxiv(url) if "arxiv.org" in lowered else None
     if arxiv:
         return f"arxiv.org/abs/{arxiv.id}"
-    openreview = _OPENREVIEW_ID.search(url)
+    openreview = _OPENREVIEW_ID.search(url) if "openreview.net" in lowered else None
     if openreview:
         return f"openreview.net/id={openreview.group('id')}"
+    if "?" not in url and "#" not in url and "://" in url:  # most links: no parsing needed
+        host, _, path = url.strip().split("://", 1)[1].partition("/")
+        host = host.lower().removeprefix("www.")
+        path = ("/" + path).rstrip("/")
+        if host in _CASELESS_HOSTS:
+            path = path.lower().removesuffix(".git")
+        return f"{host}{path}"
     parts = urlsplit(url.strip())
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/")
@@ -330,14 +341,11 @@ class PaperLike(Protocol):
 def _links_of(paper: object) -> list[str]:
     """The links that identify a paper: `paper_urls` where an object lists them, else a
     record's paper and proceedings links."""
-    listed = getattr(paper, "paper_urls", None)
-    if listed is not None:
-        return [u for u in listed if u]
     links = getattr(paper, "links", None)
-    if links is None:
-        return []
-    urls = [getattr(links, "paper", None), getattr(links, "proceedings", None)]
-    return [u for u in urls if u]
+    if links is not None and hasattr(links, "paper"):  # a record's Links, first: a miss on a
+        urls = [links.paper, getattr(links, "proceedings", None)]  # pydantic model is slow
+        return [u for u in urls if u]
+    return [u for u in getattr(paper, "paper_urls", None) or () if u]
 
 
 def identity_keys(paper: PaperLike) -> Iterator[tuple[KeyKind, str]]:
