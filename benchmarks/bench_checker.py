@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from checker_world import VENUE_YEARS, synthetic, synthetic_truth  # noqa: E402
-from stub_api import StubServer  # noqa: E402
+from checker_world import VENUE_YEARS, synthetic, synthetic_truth
+from stub_api import StubServer
 
-from effdiff_catalog.checker.config import CheckerConfig, default_config  # noqa: E402
-from effdiff_catalog.checker.run import CheckRun, check_papers, select_papers  # noqa: E402
-from effdiff_catalog.records.catalog import load_catalog  # noqa: E402
+from effdiff_catalog.checker.config import CheckerConfig, default_config
+from effdiff_catalog.checker.run import CheckRun, check_papers, select_papers
+from effdiff_catalog.records.catalog import load_catalog
 
 LATENCY = 0.1
 PER_PAPER_TARGET = 0.05
