@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from effdiff_catalog.checker.evidence import Finding, PaperContext
     from effdiff_catalog.checker.http import PoliteClient
 
-# What an endpoint's keys are: an arXiv id, a DOI, a dblp volume (its toc key), a title.
-KeyKind = Literal["arxiv", "doi", "volume", "title"]
+# What an endpoint's keys are: an arXiv id, a DOI, a dblp volume (its toc key), a title, or
+# one page of a paged listing (an arXiv search, a paper's citations: the page's query string).
+KeyKind = Literal["arxiv", "doi", "volume", "title", "page"]
 # What an endpoint can tell about a paper.
 Answer = Literal["venue", "year", "doi", "authors", "abstract", "arxiv", "title"]
 
