@@ -188,6 +188,11 @@ async def _citations(lookup: Lookup, citations: Citations,
     report = SourceReport("semanticscholar", _citations_label(citations))
     for target, walked in by_target.items():
         _note_walk(report, target, walked)
+    unknown = [t for t, w in by_target.items() if w.missing]
+    if unknown:
+        report.notes.append(f"Semantic Scholar has no paper for {len(unknown)} of the "
+                            f"{len(targets)} arXiv ids: {', '.join(unknown[:5])}"
+                            + (", ..." if len(unknown) > 5 else ""))
     found = _citing_candidates(citations, by_target)
     report.found = len(found)
     return found, report
@@ -209,8 +214,6 @@ def _citations_label(citations: Citations) -> str:
 def _note_walk(report: SourceReport, target: str, walked: Walked) -> None:
     if walked.error:
         report.errors.append(f"{walked.error} (citations of arXiv {target})")
-    if walked.missing:
-        report.notes.append(f"Semantic Scholar has no paper arXiv {target}")
     if walked.cut:
         report.notes.append(f"arXiv {target}: read the first {len(walked.items)} citing papers "
                             "(EFFDIFF_S2_CITATIONS_MAX)")
