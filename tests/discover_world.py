@@ -59,6 +59,16 @@ def copy_catalog(root: Path) -> Path:
     return root
 
 
+def dblp_volume(name: str, short: str) -> list[dict[str, Any]]:
+    """A real volume of tests/fixtures/dblp/ as dblp's toc answer gives it: its records'
+    links without BibTeX's escaping ('id=U\\_T8' is 'id=U_T8' in dblp's JSON), so that
+    two papers never share a truncated OpenReview link."""
+    hits = dblp_volume_from_bib(DBLP / f"{name}.bib", short)
+    for info in hits:
+        info["ee"] = info.get("ee", "").replace("\\_", "_")
+    return hits
+
+
 def cvpr_titles() -> list[str]:
     text = (DBLP / "cvpr2023.bib").read_text(encoding="utf-8")
     titles = re.findall(r"^\s*title\s*=\s*\{(.*?)\},?\s*$", text, re.S | re.M)
@@ -106,15 +116,7 @@ def survey_citers() -> list[dict[str, Any]]:
 
 def world_data(week: int = 60) -> StubData:
     data = StubData()
-    volume = dblp_volume_from_bib(DBLP / "iclr2023.bib", "ICLR")
-    data.dblp_volumes = {ICLR_TOC: volume}
+    data.dblp_volumes = {ICLR_TOC: dblp_volume("iclr2023", "ICLR")}
     data.arxiv = arxiv_week(week)
     data.s2_citations = {f"ARXIV:{SURVEY}": survey_citers()}
     return data
-
-
-def iclr_info(title: str) -> dict[str, Any]:
-    """The stub's dblp record of an ICLR 2023 paper, by its title."""
-    data = dblp_volume_from_bib(DBLP / "iclr2023.bib", "ICLR")
-    return next(i for i in data if i["title"].rstrip(".") == title)
-

@@ -359,3 +359,10 @@ def test_add_without_a_category_asks_on_a_terminal_and_files_the_chosen_section(
     path = Path(next(line for line in result.output.splitlines() if line.endswith(".yaml")))
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert record["categories"] == [shown[1].rsplit(" (", 1)[0]]  # the second suggestion
+
+
+def test_the_docs_page_lists_the_exit_statuses_and_every_discover_variable() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "discover.md").read_text("utf-8")
+    assert not [name for name, _ in discover_variables() if f"`{name}`" not in docs]
+    for row in ("| 0 | no new candidate", "| 1 | candidates found", "| 3 | a source could"):
+        assert row in docs
