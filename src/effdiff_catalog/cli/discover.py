@@ -142,14 +142,14 @@ def discover(
     config = _checker_config(root, offline, cache_dir, None, contact)
     catalog = _load_for_checker(root)
     try:
-        plan = make_plan(catalog, config, options, dt.date.today())
         if accept:
-            acted = act.accept(catalog, accept, config, plan, categories=category or [],
+            acted = act.accept(catalog, accept, config, options, categories=category or [],
                                choose=chooser())
         elif reject:
-            acted = act.reject(catalog, reject, reason or "", config, plan)
+            acted = act.reject(catalog, reject, reason or "", config, options)
         else:
-            run = run_discover(catalog, plan, config)
+            run = run_discover(catalog, make_plan(catalog, config, options, dt.date.today()),
+                               config)
     except (PlanError, RejectedFileError, ValueError) as exc:
         raise _usage(str(exc)) from None
     if accept or reject:

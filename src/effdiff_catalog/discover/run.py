@@ -24,7 +24,8 @@ from .sections import suggest
 HELP = (
     "Exit status: 0 no new candidate, and every source answered; 1 candidates found; 2 "
     "usage error; 3 a source failed (the candidates the other sources gave are still "
-    "reported). With --accept or --reject: 0 all done, 1 some could not be, 2 usage error."
+    "reported). With --accept or --reject: 0 all done, 1 some could not be, 2 usage error, "
+    "3 some could not be looked for because a source failed."
 )
 
 

@@ -28,7 +28,12 @@ from urllib.parse import parse_qsl, urlencode
 from effdiff_catalog.checker.evidence import Evidence, Finding, PaperContext
 from effdiff_catalog.checker.http import FetchError, PoliteClient
 from effdiff_catalog.checker.match import YEAR_WINDOW_ID, clean_doi, first_year, judge_venue
-from effdiff_catalog.checker.sources import BatchResult, EndpointSpec, MalformedResponse
+from effdiff_catalog.checker.sources import (
+    BatchResult,
+    EndpointSpec,
+    MalformedResponse,
+    each_key,
+)
 from effdiff_catalog.identity import parse_arxiv
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -200,13 +205,9 @@ class ArxivSearchSource:
         self.url = client.config.url(ENDPOINT_PATH)
 
     async def lookup_batch(self, keys: Sequence[str]) -> BatchResult:
-        result = BatchResult()
-        for key in keys:
-            try:
-                result.found[key] = await fetch_feed(self.client, self.url, dict(parse_qsl(key)))
-            except (FetchError, MalformedResponse) as exc:
-                result.errors[key] = f"arxiv: search: {_reason(exc)}"
-        return result
+        return await each_key(
+            keys, lambda key: fetch_feed(self.client, self.url, dict(parse_qsl(key))),
+            "arxiv: search")
 
 
 def encode(item: ArxivEntry | None) -> Any:

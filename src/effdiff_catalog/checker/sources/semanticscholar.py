@@ -28,7 +28,12 @@ from effdiff_catalog.checker.match import (
     is_preprint_venue,
     judge_venue,
 )
-from effdiff_catalog.checker.sources import BatchResult, EndpointSpec, MalformedResponse
+from effdiff_catalog.checker.sources import (
+    BatchResult,
+    EndpointSpec,
+    MalformedResponse,
+    each_key,
+)
 
 ENDPOINT_PATH = "/paper/batch"
 CITATIONS_PATH = "/paper/{paper}/citations"
@@ -117,15 +122,20 @@ def parse_batch(text: str, expected: int) -> list[S2Paper | None]:
     return [None if item is None else parse_paper(item) for item in data]
 
 
-def parse_search_match(text: str) -> list[S2Paper]:
-    """`/paper/search/match` answers `{"data": [...]}`; used by tests and title lookups."""
+def _data_answer(text: str, what: str) -> dict[str, Any]:
+    """An answer of the shape `{"data": [...], ...}`."""
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise MalformedResponse(f"Semantic Scholar answer is not JSON ({exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise MalformedResponse("Semantic Scholar search answer has no 'data' array")
-    return [parse_paper(item) for item in data["data"]]
+        raise MalformedResponse(f"Semantic Scholar {what} answer has no 'data' array")
+    return data
+
+
+def parse_search_match(text: str) -> list[S2Paper]:
+    """`/paper/search/match` answers `{"data": [...]}`; used by tests and title lookups."""
+    return [parse_paper(item) for item in _data_answer(text, "search")["data"]]
 
 
 @dataclass
@@ -138,13 +148,8 @@ class CitationPage:
 
 def parse_citations_page(text: str) -> CitationPage:
     """`{"offset": 0, "next": 1000, "data": [{"citingPaper": {...}}, ...]}`; a citing paper
-    without a title (S2 lists some with only a null paperId) is left out."""
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise MalformedResponse(f"Semantic Scholar answer is not JSON ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise MalformedResponse("Semantic Scholar citations answer has no 'data' array")
+    without a title is left out (one with a null paperId is kept, known by its title)."""
+    data = _data_answer(text, "citations")
     papers = [parse_paper(item["citingPaper"]) for item in data["data"]
               if isinstance(item, dict) and isinstance(item.get("citingPaper"), dict)]
     after = data.get("next")
@@ -170,23 +175,15 @@ class CitationsSource:
         self.client = client
 
     async def lookup_batch(self, keys: Sequence[str]) -> BatchResult:
-        result = BatchResult()
-        for key in keys:
-            page = dict(parse_qsl(key))
-            path = CITATIONS_PATH.format(paper=quote(page["paper"], safe=":"))
-            url = self.client.config.url(path)
-            params = {"fields": CITATION_FIELDS, "offset": page["offset"],
-                      "limit": page["limit"]}
-            try:
-                reply = await self.client.request("GET", url, params=params,
-                                                  ok_statuses=frozenset({200, 404}))
-                result.found[key] = (None if reply.status == 404
-                                     else parse_citations_page(reply.text))
-            except FetchError as exc:
-                result.errors[key] = f"semanticscholar: citations: {exc.reason}"
-            except MalformedResponse as exc:
-                result.errors[key] = f"semanticscholar: citations: {exc}"
-        return result
+        return await each_key(keys, self._page, "semanticscholar: citations")
+
+    async def _page(self, key: str) -> CitationPage | None:
+        page = dict(parse_qsl(key))
+        url = self.client.config.url(CITATIONS_PATH.format(paper=quote(page["paper"], safe=":")))
+        params = {"fields": CITATION_FIELDS, "offset": page["offset"], "limit": page["limit"]}
+        reply = await self.client.request("GET", url, params=params,
+                                          ok_statuses=frozenset({200, 404}))
+        return None if reply.status == 404 else parse_citations_page(reply.text)
 
 
 def batch_request(
