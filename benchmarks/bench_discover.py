@@ -33,12 +33,20 @@ voting with their cosines.
 
 Times are wall clock (the model is single-threaded Python and liblinear) and CPU seconds
 of this process; the machines share their two cores with other work.
+
+The final pipeline, last: `effdiff discover --venue V --year 2023 --no-... ` as it runs, on
+the whole catalog, each volume served by the loopback stub (tests/stub_api.py) as dblp's
+table-of-contents answer: gathered, merged, screened against the catalog (its papers of the
+volume are dropped as known) and ranked; its top 20 new candidates, with their sections and
+reasons. Its cost (requests, rate limits, a warm rerun) is benchmarks/bench_discover_cost.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,11 +55,19 @@ from typing import TypeVar
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from effdiff_catalog.discover import Candidate, Settings, fit
-from effdiff_catalog.discover.dblp import parse_dblp_bibtex
-from effdiff_catalog.discover.project import Paper, Taxonomy, load_catalog
-from effdiff_catalog.discover.sections import fit_sections
-from effdiff_catalog.identity import title_key as normalise_title
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from discover_world import dblp_volume  # noqa: E402
+from stub_api import StubData, StubServer  # noqa: E402
+
+from effdiff_catalog.checker.config import default_config  # noqa: E402
+from effdiff_catalog.discover import Candidate, Settings, fit  # noqa: E402
+from effdiff_catalog.discover.dblp import parse_dblp_bibtex  # noqa: E402
+from effdiff_catalog.discover.plan import Options, make_plan  # noqa: E402
+from effdiff_catalog.discover.project import Paper, Taxonomy, load_catalog  # noqa: E402
+from effdiff_catalog.discover.run import discover  # noqa: E402
+from effdiff_catalog.discover.sections import fit_sections  # noqa: E402
+from effdiff_catalog.identity import title_key as normalise_title  # noqa: E402
+from effdiff_catalog.records.catalog import Catalog  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VOLUMES = ROOT / "tests" / "fixtures" / "dblp"
@@ -249,6 +265,29 @@ def report_sections(papers: Sequence[Paper], taxonomy: Taxonomy) -> None:
         print("no catalog paper has an abstract yet: 'with abstracts' not measured")
 
 
+def report_pipeline(catalog: Catalog, name: str, top: int) -> None:
+    """`effdiff discover` on one volume, as it runs (see the module docstring)."""
+    venue, year = VOLUME_LABELS[name]
+    short = catalog.venues[venue].short
+    data = StubData(dblp_volumes={f"db/conf/{venue}/{name}.bht": dblp_volume(name, short)})
+    with tempfile.TemporaryDirectory() as tmp, StubServer(data) as stub:
+        config = default_config({**stub.urls, "EFFDIFF_DBLP_INTERVAL": "0",
+                                 "EFFDIFF_CACHE_DIR": tmp})
+        plan = make_plan(catalog, config, Options(venues=[venue], years=[year]),
+                         dt.date(year + 1, 1, 1))
+        run, wall, cpu = timed(lambda: discover(catalog, plan, config,
+                                                settings=Settings()))
+        requests = run.gathered.requests()["dblp"]
+    screened = run.screened
+    print(f"\n## the pipeline on {name}: {len(screened.pool)} papers, {len(screened.known)} "
+          f"in the catalog, {len(screened.suspected)} suspected duplicates, "
+          f"{len(run.ranked)} new; {requests} requests, {wall:.1f}s wall / {cpu:.1f}s CPU")
+    for r in run.ranked[:top]:
+        section, cosine = r.sections[0]
+        print(f" {r.rank:3d}  {r.score:6.2f}  {r.candidate.title}")
+        print(f"             section {section} ({cosine:.2f}); {r.why()}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=20, help="candidates to print per volume")
@@ -261,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("iclr2023", "cvpr2023"):
         report_volume(name, papers, catalog.taxonomy, args.top)
     report_sections(papers, catalog.taxonomy)
+    for name in ("iclr2023", "cvpr2023"):
+        report_pipeline(catalog, name, args.top)
     return 0
 
 

@@ -7,12 +7,17 @@ Scholar's `POST /paper/batch` (an array in id order with nulls, at most 500 ids,
 or `DOI:` ids); OpenAlex's `/works` list (`filter=doi:A|B` with at most 50 values,
 `filter=title.search:...`, `per-page` at most 200, `meta.count`); Crossref's `/works`
 (`filter=doi:A,doi:B`, `rows`); dblp's search JSON (numbers as strings) for word queries
-and for whole volumes (`q=toc:<key>:`, `h` at most 1,000, paged by `f`).
+and for whole volumes (`q=toc:<key>:`, `h` at most 1,000, paged by `f`). For `effdiff
+discover`: arXiv's `search_query` over categories and a `submittedDate` window (sorted by
+submission, paged by `start`, `max_results` at most 2,000; or recorded pages served as they
+are), and Semantic Scholar's `GET /paper/{id}/citations` (`offset`, `limit` at most 1,000,
+`next` absent on the last page, offset + limit below 10,000, 404 for an unknown paper).
 
 The base URLs it hands out (`urls`) are API roots, as the checker's settings expect.
 Knobs: `latency` (seconds added to every request) and per-source fault queues, each
 fault consumed by one request: "429", "429:<retry-after>", "503", "timeout:<seconds>",
-"reset", "truncate", "malformed", "error-feed". Every request is logged with its time
+"reset", "truncate", "malformed", "error-feed", and "pass" (answered normally, so that
+the faults after it hit later requests). Every request is logged with its time
 and headers, so tests can check batching, rate limits and the User-Agent.
 Used by the integration tests and by benchmarks/bench_checker.py.
 """
@@ -29,7 +34,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
@@ -92,6 +97,10 @@ class StubData:
     dblp_volumes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by toc key
     openalex: list[dict[str, Any]] = field(default_factory=list)  # OpenAlex work objects
     crossref: dict[str, dict[str, Any]] = field(default_factory=dict)  # items by lower DOI
+    # Recorded arXiv search pages by `start`, served verbatim for any search_query.
+    arxiv_search_pages: dict[int, str] = field(default_factory=dict)
+    # Citing papers (`citingPaper` objects) by cited paper id ("ARXIV:2502.06805").
+    s2_citations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def arxiv_entry_xml(arxiv_id: str, data: dict[str, Any]) -> str:
@@ -104,6 +113,9 @@ def arxiv_entry_xml(arxiv_id: str, data: dict[str, Any]) -> str:
         if data.get(tag):
             extra += f"    <arxiv:{tag}>{escape(data[tag])}</arxiv:{tag}>\n"
     published = data.get("published", "2023-01-01T00:00:00Z")
+    categories = data.get("categories", ["cs.CV"])
+    listed = "".join(f"    <category term={quoteattr(c)} scheme=\"http://arxiv.org/schemas/atom\"/>\n"
+                     for c in categories)
     return (
         "  <entry>\n"
         f"    <id>http://arxiv.org/abs/{arxiv_id}v{data.get('version', 1)}</id>\n"
@@ -112,10 +124,10 @@ def arxiv_entry_xml(arxiv_id: str, data: dict[str, Any]) -> str:
         f"    <link href={quoteattr('https://arxiv.org/abs/' + arxiv_id)} rel=\"alternate\" "
         "type=\"text/html\"/>\n"
         f"    <summary>{escape(data.get('summary', ''))}</summary>\n"
-        "    <category term=\"cs.CV\" scheme=\"http://arxiv.org/schemas/atom\"/>\n"
+        f"{listed}"
         f"    <published>{published}</published>\n"
         f"{extra}"
-        "    <arxiv:primary_category term=\"cs.CV\"/>\n"
+        f"    <arxiv:primary_category term={quoteattr(categories[0])}/>\n"
         f"{authors}"
         "  </entry>\n"
     )
@@ -132,6 +144,12 @@ def _bare_doi(doi: str) -> str:
 MAX_OPENALEX_OR = 50
 MAX_OPENALEX_PAGE = 200
 MAX_DBLP_HITS = 1000
+MAX_ARXIV_PAGE = 2000
+MAX_S2_CITATIONS_PAGE = 1000
+S2_CITATIONS_DEPTH = 10_000
+_ARXIV_SEARCH = re.compile(
+    r"^\((?P<cats>[^)]*)\) AND submittedDate:\[(?P<lo>\d{12}) TO (?P<hi>\d{12})\]$")
+_S2_CITATIONS = re.compile(r"^/s2/graph/v1/paper/(?P<paper>[^/]+)/citations$")
 
 
 class StubServer:
@@ -216,6 +234,8 @@ class StubServer:
             status, ctype, text = self._arxiv(query)
         elif source == "s2" and parts.path == "/s2/graph/v1/paper/batch" and method == "POST":
             status, ctype, text = self._s2(body)
+        elif source == "s2" and (cited := _S2_CITATIONS.match(parts.path)):
+            status, ctype, text = self._s2_citations(unquote(cited.group("paper")), query)
         elif source == "dblp" and parts.path == "/dblp/search/publ/api":
             status, ctype, text = self._dblp(query)
         elif source == "openalex" and parts.path == "/openalex/works":
@@ -241,6 +261,8 @@ class StubServer:
     def _fault(self, handler: BaseHTTPRequestHandler, source: str, fault: str) -> bool:
         """Act out one fault; True when the request is finished."""
         name, _, arg = fault.partition(":")
+        if name == "pass":  # this request is answered normally; the next faults follow
+            return False
         if name in ("429", "503", "500", "502"):
             headers = {"Retry-After": arg} if arg else {}
             self._send(handler, int(name), "text/plain", b"Too Many Requests", headers)
@@ -276,6 +298,8 @@ class StubServer:
 
     # --- the APIs -------------------------------------------------------------------
     def _arxiv(self, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        if query.get("search_query"):
+            return self._arxiv_search(query)
         ids = [i for i in ",".join(query.get("id_list", [""])).split(",") if i]
         bad = [i for i in ids if not ARXIV_ID.match(i)]
         if bad:
@@ -288,6 +312,43 @@ class StubServer:
                                 total=len(known))
         text += "".join(arxiv_entry_xml(i, self.data.arxiv[i]) for i in shown) + "</feed>\n"
         return 200, "application/atom+xml; charset=utf-8", text
+
+    def _arxiv_search(self, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        """Submissions in the categories and window, oldest first, one page."""
+        start = int(query.get("start", ["0"])[0])
+        size = int(query.get("max_results", ["10"])[0])
+        if start in self.data.arxiv_search_pages:
+            return 200, "application/atom+xml; charset=utf-8", self.data.arxiv_search_pages[start]
+        found = _ARXIV_SEARCH.match(query["search_query"][0])
+        if found is None or size > MAX_ARXIV_PAGE:
+            return 400, "application/atom+xml", ERROR_FEED.format(bad="search_query")
+        cats = {c.strip().removeprefix("cat:") for c in found.group("cats").split(" OR ")}
+        low, high = found.group("lo"), found.group("hi")
+        hits = sorted(
+            (entry.get("published", ""), arxiv_id) for arxiv_id, entry in self.data.arxiv.items()
+            if cats & set(entry.get("categories", ["cs.CV"]))
+            and low <= re.sub(r"\D", "", entry.get("published", ""))[:12] <= high)
+        shown = [arxiv_id for _, arxiv_id in hits[start:start + size]]
+        text = FEED_HEAD.format(query=escape(query["search_query"][0]), per_page=size,
+                                total=len(hits))
+        text += "".join(arxiv_entry_xml(i, self.data.arxiv[i]) for i in shown) + "</feed>\n"
+        return 200, "application/atom+xml; charset=utf-8", text
+
+    def _s2_citations(self, paper: str, query: dict[str, list[str]]) -> tuple[int, str, str]:
+        offset = int(query.get("offset", ["0"])[0])
+        limit = int(query.get("limit", ["100"])[0])
+        if limit > MAX_S2_CITATIONS_PAGE or offset + limit >= S2_CITATIONS_DEPTH:
+            return 400, "application/json", json.dumps(
+                {"error": "offset + limit must be < 10000 and limit <= 1000"})
+        if paper not in self.data.s2_citations:
+            return 404, "application/json", json.dumps(
+                {"error": f"Paper with id {paper} not found"})
+        citing = self.data.s2_citations[paper]
+        body: dict[str, Any] = {"offset": offset,
+                                "data": [{"citingPaper": p} for p in citing[offset:offset + limit]]}
+        if offset + limit < len(citing):
+            body["next"] = offset + limit
+        return 200, "application/json", json.dumps(body)
 
     def _s2(self, body: bytes) -> tuple[int, str, str]:
         try:

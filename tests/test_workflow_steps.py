@@ -8,10 +8,12 @@ pre-commit hooks of .pre-commit-config.yaml are run there with pre-commit itself
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -228,22 +230,29 @@ def venue_steps() -> list[dict[str, object]]:
     return list(workflow["jobs"]["check-venues"]["steps"])
 
 
+def run_script(script: str, tmp_path: Path, fakes: dict[str, str],
+               **extra: str) -> subprocess.CompletedProcess[str]:
+    """A step's script as GitHub runs it (bash -e -o pipefail), with the runner's files in
+    `tmp_path` and the given fake programs first on PATH."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, text in fakes.items():
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    env = environment(RUNNER_TEMP=str(tmp_path), GITHUB_OUTPUT=str(tmp_path / "output"),
+                      GITHUB_STEP_SUMMARY=str(tmp_path / "summary"), **extra)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                          env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
 def run_check_step(tmp_path: Path, checker_status: int) -> tuple[
         subprocess.CompletedProcess[str], str, str]:
     """The check step's script, with an `effdiff` that prints a report and exits as told."""
     step = next(s for s in venue_steps() if s.get("id") == "check")
-    fake = tmp_path / "bin" / "effdiff"
-    fake.parent.mkdir()
-    fake.write_text(f'#!/bin/sh\necho "## Venue check"\nexit {checker_status}\n')
-    fake.chmod(0o755)
-    output, summary = tmp_path / "output", tmp_path / "summary"
-    env = environment(RUNNER_TEMP=str(tmp_path), GITHUB_OUTPUT=str(output),
-                      GITHUB_STEP_SUMMARY=str(summary))
-    env["PATH"] = f"{fake.parent}{os.pathsep}{env['PATH']}"
-    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
-                             str(step["run"])], env=env, capture_output=True, text=True,
-                            timeout=60, check=False)
-    return result, _text_or_empty(output), _text_or_empty(summary)
+    fake = f'#!/bin/sh\necho "## Venue check"\nexit {checker_status}\n'
+    result = run_script(str(step["run"]), tmp_path, {"effdiff": fake})
+    return result, _text_or_empty(tmp_path / "output"), _text_or_empty(tmp_path / "summary")
 
 
 def _text_or_empty(path: Path) -> str:
@@ -272,3 +281,115 @@ def test_venue_check_step_fails_at_once_on_a_usage_error(tmp_path: Path) -> None
     result, output, _summary = run_check_step(tmp_path, 2)
     assert result.returncode == 2 and "## Venue check" in result.stdout
     assert output == ""
+
+
+# --- the weekly candidate papers (.github/workflows/candidate-papers.yml) ------------------
+
+
+def candidate_step(job: str, step_id: str) -> dict[str, Any]:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "candidate-papers.yml")
+                              .read_text("utf-8"))
+    return next(s for s in workflow["jobs"][job]["steps"] if s.get("id") == step_id)
+
+
+def run_discover_step(tmp_path: Path, status: int) -> tuple[
+        subprocess.CompletedProcess[str], list[str]]:
+    """The discover step's script, with an `effdiff` that logs its arguments, prints a
+    report and exits as told."""
+    log = tmp_path / "effdiff-args"
+    fake = (f'#!/bin/sh\nprintf "%s\\n" "$@" > "{log}"\necho "## Candidate papers"\n'
+            f"exit {status}\n")
+    result = run_script(str(candidate_step("discover", "discover")["run"]), tmp_path,
+                        {"effdiff": fake})
+    return result, _text_or_empty(log).splitlines()
+
+
+@pytest.mark.parametrize("status", [0, 1])
+def test_discover_step_passes_nothing_new_and_candidates_on(tmp_path: Path, status: int) -> None:
+    import datetime as dt
+
+    result, args = run_discover_step(tmp_path, status)
+    assert result.returncode == 0, result.stderr
+    assert _text_or_empty(tmp_path / "output") == f"status={status}\n"
+    assert "## Candidate papers" in _text_or_empty(tmp_path / "summary")
+    assert (tmp_path / "report" / "candidates.md").read_text() == "## Candidate papers\n"
+    week_ago = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=7)
+    assert args[:4] == ["discover", "--arxiv-since", str(week_ago), "--citations"]
+    assert args[4:] == ["--format", "markdown", "--top", "40"]
+
+
+def test_discover_step_posts_what_it_has_after_an_outage_and_marks_it(tmp_path: Path) -> None:
+    result, _args = run_discover_step(tmp_path, 3)
+    assert result.returncode == 0, result.stderr  # the issue still gets what was found
+    assert result.stdout.startswith("::warning title=Discover incomplete::")
+    assert _text_or_empty(tmp_path / "output") == "status=3\n"
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "candidate-papers.yml")
+                              .read_text("utf-8"))
+    last = workflow["jobs"]["issue"]["steps"][-1]
+    assert last["if"] == "needs.discover.outputs.status == '3'" and "exit 1" in last["run"]
+
+
+def test_discover_step_fails_at_once_on_a_usage_error(tmp_path: Path) -> None:
+    result, _args = run_discover_step(tmp_path, 2)
+    assert result.returncode == 2 and "## Candidate papers" in result.stdout
+    assert _text_or_empty(tmp_path / "output") == ""
+
+
+FAKE_GH = """#!{python}
+import json, os, subprocess, sys
+args = sys.argv[1:]
+with open(os.environ["GH_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\\n")
+if args[:2] == ["issue", "list"]:
+    # GitHub's answer for the search, filtered by the step's own --jq expression.
+    answer = os.environ["GH_ISSUES"]
+    sys.stdout.write(subprocess.run(["jq", "-r", args[args.index("--jq") + 1]], input=answer,
+                                    capture_output=True, text=True, check=True).stdout)
+elif args[:2] == ["issue", "create"]:
+    print("https://github.com/owner/repo/issues/12")
+"""
+
+
+def run_issue_step(tmp_path: Path, issues: list[dict[str, Any]],
+                   body: str = "## Candidate papers\n") -> list[list[str]]:
+    """The issue step's script against a fake `gh` (GitHub's answers as given, the jq
+    filtering real); the gh commands it ran."""
+    step = candidate_step("issue", "issue")
+    env = {k: str(v) for k, v in step["env"].items() if "${{" not in str(v)}
+    (tmp_path / "report").mkdir()
+    (tmp_path / "report" / "candidates.md").write_text(body)
+    log = tmp_path / "gh-log"
+    result = run_script(str(step["run"]), tmp_path,
+                        {"gh": FAKE_GH.format(python=sys.executable)},
+                        GH_LOG=str(log), GH_ISSUES=json.dumps(issues), GH_TOKEN="t",
+                        GH_REPO="owner/repo", **env)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in _text_or_empty(log).splitlines()]
+
+
+@pytest.fixture
+def jq(require_tool: Callable[[str, str], str]) -> str:
+    return require_tool("jq", "jq")
+
+
+def test_issue_step_edits_the_issue_with_exactly_that_title(tmp_path: Path, jq: str) -> None:
+    calls = run_issue_step(tmp_path, [{"number": 3, "title": "Candidate papers (2025)"},
+                                      {"number": 7, "title": "Candidate papers"}])
+    assert calls[0][:2] == ["issue", "list"] and "--state" in calls[0]
+    body = str(tmp_path / "report" / "candidates.md")
+    assert calls[1:] == [["issue", "edit", "7", "--body-file", body]]
+
+
+def test_issue_step_opens_the_issue_when_there_is_none(tmp_path: Path, jq: str) -> None:
+    calls = run_issue_step(tmp_path, [{"number": 3, "title": "Candidate papers (2025)"}])
+    body = str(tmp_path / "report" / "candidates.md")
+    assert calls[1:] == [["issue", "create", "--title", "Candidate papers", "--body-file",
+                          body]]
+
+
+def test_issue_step_cuts_a_body_github_would_refuse(tmp_path: Path, jq: str) -> None:
+    calls = run_issue_step(tmp_path, [], body="- [ ] x\n" * 10_000)
+    cut = Path(calls[1][-1])
+    assert cut.name == "candidates.md.cut"
+    text = cut.read_text()
+    assert len(text.encode()) < 65_536 and "Report cut at 60000 bytes" in text

@@ -20,6 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 PR, MAIN, VENUES = WORKFLOWS / "pr.yml", WORKFLOWS / "main.yml", WORKFLOWS / "venue-updates.yml"
+CANDIDATES = WORKFLOWS / "candidate-papers.yml"
 
 SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"#\s*v\d+\.\d+\.\d+\b")
@@ -217,6 +218,28 @@ def test_venue_workflow_runs_weekly_and_on_demand_and_opens_one_pull_request() -
     assert "gh pr edit" in script and "gh pr create" in script
     assert script.count("--body-file") == 2
     assert write_permissions(workflow) == {"check-venues": ["contents", "pull-requests"]}
+
+
+def test_candidate_workflow_runs_weekly_and_posts_one_issue_from_a_job_without_project_code(
+) -> None:
+    workflow = load(CANDIDATES)
+    on = triggers(workflow)
+    assert "workflow_dispatch" in on
+    assert len(on["schedule"]) == 1 and on["schedule"][0]["cron"].split()[4] != "*"
+    assert write_permissions(workflow) == {"issue": ["issues"]}
+    discover, issue = workflow["jobs"]["discover"], workflow["jobs"]["issue"]
+    assert discover["permissions"] == {"contents": "read"} and issue["needs"] == "discover"
+    assert all(job.get("timeout-minutes") for job in (discover, issue))
+    finding = "\n".join(str(s.get("run", "")) for s in discover["steps"])
+    assert "effdiff discover" in finding and "--format markdown" in finding
+    assert "GITHUB_TOKEN" not in yaml.safe_dump(discover)  # the API job gets no token
+    posting = "\n".join(str(s.get("run", "")) for s in issue["steps"])
+    uses = [str(s.get("uses", "")).split("@")[0] for s in issue["steps"] if s.get("uses")]
+    assert uses == ["actions/download-artifact"]  # no checkout: no project code runs here
+    assert "effdiff" not in posting and "make " not in posting
+    assert "gh issue list" in posting and "gh issue edit" in posting
+    assert "gh issue create" in posting and posting.count("--body-file") == 2
+    assert all("${{" not in str(s.get("run", "")) for s in steps(workflow))
 
 
 def _tool(name: str) -> str | None:

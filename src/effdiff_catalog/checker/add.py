@@ -5,13 +5,18 @@ own run on the new record (every source, the same agreement rules), else the rec
 stays an `arxiv` preprint; the citation key from the convention (records/citekeys.py),
 unique among the keys every record has or will be given. A paper already in the catalog
 (same arXiv id, DOI or normalised title) is refused, and so is a repeat within the batch.
+
+Without categories, each paper's likely sections are worked out from the catalog's own
+records (`discover.sections.suggest`) and offered to `choose` (the CLI asks a person);
+without a chooser the paper is not added, and its outcome lists the suggestions. A paper is
+never filed under a section nobody confirmed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -44,6 +49,11 @@ class _ArxivOnly:
     title: str = ""
 
 
+# Given a paper's title and its suggested sections (path, score), best first, the sections
+# a person confirms; none to leave the paper out.
+Chooser = Callable[[str, Sequence[tuple[str, float]]], Sequence[str]]
+
+
 @dataclass
 class AddOutcome:
     ref: str
@@ -52,6 +62,8 @@ class AddOutcome:
     path: Path | None = None
     error: str | None = None
     venue_reason: str | None = None
+    suggestions: list[tuple[str, float]] = field(default_factory=list)
+    needs_category: bool = False  # not added: no category given and none chosen
 
 
 def find_duplicate(index: DuplicateIndex, paper: Paper) -> str | None:
@@ -99,40 +111,70 @@ def add_papers(
     *,
     today: dt.date | None = None,
     write: bool = True,
+    choose: Chooser | None = None,
 ) -> list[AddOutcome]:
-    """Create one record per reference; each outcome has its path or its error."""
+    """Create one record per reference; each outcome has its path or its error. With no
+    `categories`, each paper's sections come from `choose` (see the module docstring)."""
     today = today or dt.date.today()
     unknown = [c for c in categories if c not in catalog.taxonomy]
-    if not categories or unknown:
-        raise ValueError(f"unknown categories: {', '.join(unknown)}" if unknown
-                         else "give at least one --category")
+    if unknown:
+        raise ValueError(f"unknown categories: {', '.join(unknown)}")
     outcomes = [_parsed(ref) for ref in refs]
     index = DuplicateIndex.of(catalog.papers())
     _refuse_known(outcomes, index)
     wanted = [o.arxiv_id for o in outcomes if o.arxiv_id and not o.error]
     cache_dir = config.cache_dir or (catalog.root / DEFAULT_CACHE_DIR)
-    fetched = run_sync(_fetch_arxiv(wanted, config, cache_dir)) if wanted else {}
+    fetched = run_sync(fetch_arxiv_entries(wanted, config, cache_dir)) if wanted else {}
     drafts: dict[str, Paper] = {}
     for outcome in outcomes:
-        if outcome.error or outcome.arxiv_id is None:
-            continue
-        looked = fetched[outcome.arxiv_id]
-        if looked.error or looked.value is None:
-            outcome.error = looked.error or f"arXiv has no paper {outcome.arxiv_id}"
-            continue
-        try:
-            draft = draft_record(looked.value, categories, today)
-        except ValidationError as exc:
-            outcome.error = f"the arXiv metadata does not make a valid record: {exc}"
+        draft = _draft(outcome, fetched, categories, choose, catalog, today)
+        if draft is None:
             continue
         known = find_duplicate(index, draft)  # the same title: no need to check its venue
         if known is not None:
             outcome.error = f"already in the catalog as {known}"
             continue
-        drafts[outcome.arxiv_id] = draft
+        drafts[outcome.arxiv_id or ""] = draft
     verdicts = _verdicts(list(drafts.values()), catalog, config, cache_dir)
     _build(outcomes, drafts, verdicts, catalog, index, write)
     return outcomes
+
+
+def _draft(outcome: AddOutcome, fetched: dict[str, Looked], categories: Sequence[str],
+           choose: Chooser | None, catalog: Catalog, today: dt.date) -> Paper | None:
+    """The draft record of a fetched reference, or None with the outcome's error set."""
+    if outcome.error or outcome.arxiv_id is None:
+        return None
+    looked = fetched[outcome.arxiv_id]
+    if looked.error or looked.value is None:
+        outcome.error = looked.error or f"arXiv has no paper {outcome.arxiv_id}"
+        return None
+    chosen = list(categories) or _chosen(outcome, looked.value, choose, catalog)
+    if not chosen:
+        return None
+    try:
+        return draft_record(looked.value, chosen, today)
+    except ValidationError as exc:
+        outcome.error = f"the arXiv metadata does not make a valid record: {exc}"
+        return None
+
+
+def _chosen(outcome: AddOutcome, entry: ArxivEntry, choose: Chooser | None,
+            catalog: Catalog) -> list[str]:
+    """The sections `choose` confirms among the suggestions; [] with the outcome's error."""
+    from effdiff_catalog.discover.sections import suggest
+
+    text = f"{entry.title} {entry.summary}".strip()
+    outcome.suggestions = suggest(catalog.papers(), catalog.taxonomy, [text])[0]
+    picked = list(choose(entry.title, outcome.suggestions)) if choose else []
+    unknown = [c for c in picked if c not in catalog.taxonomy]
+    if picked and not unknown:
+        return picked
+    outcome.needs_category = not unknown
+    outcome.error = (f"unknown categories: {', '.join(unknown)}" if unknown else
+                     "no --category given; suggested: " + ", ".join(
+                         f"{path} ({score:.2f})" for path, score in outcome.suggestions))
+    return []
 
 
 def _parsed(ref: str) -> AddOutcome:
@@ -189,8 +231,9 @@ def _build(outcomes: Sequence[AddOutcome], drafts: dict[str, Paper],
             outcome.path = write_new_record(papers_dir, record)
 
 
-async def _fetch_arxiv(ids: Sequence[str], config: CheckerConfig,
-                       cache_dir: Path) -> dict[str, Looked]:
+async def fetch_arxiv_entries(ids: Sequence[str], config: CheckerConfig,
+                              cache_dir: Path) -> dict[str, Looked]:
+    """arXiv's entries for the ids, through the cache (one batch)."""
     async with Session(config, cache_dir) as session:
         lookup = session.lookups["arxiv"]
         lookup.submit(ids)

@@ -29,6 +29,10 @@ DEFAULT_VOLUME_TTL = 180 * 24 * 3600.0
 # The main venues whose dblp volumes are searched for a preprint that no source names a
 # venue for (arXiv year and the two years after).
 DEFAULT_MAIN_VENUES = ("neurips", "icml", "iclr", "cvpr", "iccv")
+# `effdiff discover`'s paged listings: results a page, and the most read a run.
+DEFAULT_ARXIV_SEARCH_PAGE = 1000  # arXiv allows up to 2,000 a request
+DEFAULT_ARXIV_SEARCH_MAX = 10_000
+DEFAULT_CITATIONS_MAX = 9_000  # Semantic Scholar serves the first 10,000 citations only
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,17 @@ _GLOBAL_VARIABLES: dict[str, str] = {
 }
 
 
+# Read by `effdiff discover` only (documented in docs/discover.md and its --help).
+_DISCOVER_VARIABLES: dict[str, str] = {
+    "EFFDIFF_ARXIV_SEARCH_PAGE": "arxiv: submissions a search page asks for (at most 2000; "
+                                 f"default {DEFAULT_ARXIV_SEARCH_PAGE})",
+    "EFFDIFF_ARXIV_SEARCH_MAX": "arxiv: most submissions read from one search; the rest "
+                                f"is reported as cut (default {DEFAULT_ARXIV_SEARCH_MAX})",
+    "EFFDIFF_S2_CITATIONS_MAX": "semanticscholar: most citing papers read per paper "
+                                f"(at most 9000; default {DEFAULT_CITATIONS_MAX})",
+}
+
+
 @dataclass(frozen=True)
 class CheckerConfig:
     """All sources plus contact, cache and acceptance settings."""
@@ -136,6 +151,9 @@ class CheckerConfig:
     cache_ttl: float = DEFAULT_CACHE_TTL
     volume_ttl: float = DEFAULT_VOLUME_TTL
     main_venues: tuple[str, ...] = DEFAULT_MAIN_VENUES
+    arxiv_search_page: int = DEFAULT_ARXIV_SEARCH_PAGE
+    arxiv_search_max: int = DEFAULT_ARXIV_SEARCH_MAX
+    citations_max: int = DEFAULT_CITATIONS_MAX
     offline: bool = False
     min_confidence: float = 0.8
     extra_headers: dict[str, str] = field(default_factory=dict)
@@ -171,6 +189,11 @@ def environment_variables() -> list[tuple[str, str]]:
     return out
 
 
+def discover_variables() -> list[tuple[str, str]]:
+    """The variables only `effdiff discover` reads (its paged listings), with meanings."""
+    return list(_DISCOVER_VARIABLES.items())
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     value = env.get(name)
     if value is None or value == "":
@@ -179,6 +202,14 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(value)
     except ValueError as exc:
         raise ValueError(f"{name} must be a number, got {value!r}") from exc
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 1."""
+    value = _float(env, name, default)
+    if value < 1 or value != int(value):
+        raise ValueError(f"{name} must be a whole number of at least 1, got {env.get(name)!r}")
+    return int(value)
 
 
 def api_root(url: str, endpoints: tuple[str, ...]) -> str:
@@ -228,5 +259,9 @@ def default_config(
         volume_ttl=_float(env, "EFFDIFF_VOLUME_TTL", DEFAULT_VOLUME_TTL),
         main_venues=tuple(v.strip() for v in main.split(",") if v.strip()) if main
         else DEFAULT_MAIN_VENUES,
+        arxiv_search_page=min(2000, _count(env, "EFFDIFF_ARXIV_SEARCH_PAGE",
+                                           DEFAULT_ARXIV_SEARCH_PAGE)),
+        arxiv_search_max=_count(env, "EFFDIFF_ARXIV_SEARCH_MAX", DEFAULT_ARXIV_SEARCH_MAX),
+        citations_max=min(9000, _count(env, "EFFDIFF_S2_CITATIONS_MAX", DEFAULT_CITATIONS_MAX)),
         project_url=env.get("EFFDIFF_PROJECT_URL") or project.repository,
     )

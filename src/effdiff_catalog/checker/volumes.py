@@ -7,7 +7,8 @@ volume does not change), then searched locally by title; `evaluate` then checks 
 venue and year as for any title hit. So a venue-year costs a handful of requests however
 many preprints ask about it.
 
-`fetch_volumes` is the same fetcher for other tools (whole proceedings as candidates).
+`fetch_volumes` is the same fetcher for other tools (whole proceedings as candidates);
+`read_volumes` runs it within the caller's own session.
 """
 
 from __future__ import annotations
@@ -102,12 +103,19 @@ def fetch_volumes(wanted: Iterable[tuple[Venue, int]], registry: VenueRegistry,
 
 async def _fetch_volumes(wanted: Sequence[tuple[Venue, int]], registry: VenueRegistry,
                          config: CheckerConfig, cache_dir: Path | None) -> list[Volume]:
-    volumes = [Volume(venue, year, volume_key(venue, year, registry)) for venue, year in wanted]
     async with Session(config, cache_dir) as session:
-        lookup = session.lookups["dblp-volume"]
-        lookup.submit(v.toc for v in volumes if v.toc)
-        for volume in volumes:
-            if volume.toc:
-                looked = await lookup.get(volume.toc)
-                volume.hits, volume.error = looked.value, looked.error
+        return await read_volumes(session, wanted, registry)
+
+
+async def read_volumes(session: Session, wanted: Sequence[tuple[Venue, int]],
+                       registry: VenueRegistry) -> list[Volume]:
+    """`fetch_volumes` within a session of the caller's (its `dblp-volume` lookup), so that
+    other sources can be read in parallel with the volumes."""
+    volumes = [Volume(venue, year, volume_key(venue, year, registry)) for venue, year in wanted]
+    lookup = session.lookups["dblp-volume"]
+    lookup.submit(v.toc for v in volumes if v.toc)
+    for volume in volumes:
+        if volume.toc:
+            looked = await lookup.get(volume.toc)
+            volume.hits, volume.error = looked.value, looked.error
     return volumes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from effdiff_catalog.records.catalog import Catalog
 
 
-def _environment_help() -> str:
-    """The variables as a block click does not rewrap ('\\b')."""
-    variables = environment_variables()
+def _environment_help(extra: Sequence[tuple[str, str]] = ()) -> str:
+    """The variables (and `extra` ones) as a block click does not rewrap ('\\b')."""
+    variables = [*environment_variables(), *extra]
     width = max(len(name) for name, _ in variables)
     rows = [f"  {name:<{width}}  {meaning}" for name, meaning in variables]
     return "\b\nEnvironment variables (base URLs are API roots):\n" + "\n".join(rows)
@@ -191,12 +191,37 @@ def check_venues(
     raise typer.Exit(check.exit_status)
 
 
+def ask_sections(title: str, suggestions: Sequence[tuple[str, float]]) -> list[str]:
+    """Ask on the terminal which sections a paper goes under: numbers of the suggestions,
+    or taxonomy paths, separated by commas; nothing leaves the paper out."""
+    typer.echo(f"\n{title}", err=True)
+    for n, (path, score) in enumerate(suggestions, start=1):
+        typer.echo(f"  {n}. {path} ({score:.2f})", err=True)
+    answer = typer.prompt("Section(s): numbers or taxonomy paths, comma-separated "
+                          "(empty: skip)", default="", show_default=False, err=True)
+    chosen = []
+    for part in (p.strip() for p in answer.split(",")):
+        if part.isdigit() and 1 <= int(part) <= len(suggestions):
+            chosen.append(suggestions[int(part) - 1][0])
+        elif part:
+            chosen.append(part)
+    return chosen
+
+
+def chooser() -> Callable[[str, Sequence[tuple[str, float]]], list[str]] | None:
+    """Ask a person only where one can answer: stdin is a terminal."""
+    return ask_sections if sys.stdin.isatty() else None
+
+
 @app.command("add", epilog=_environment_help())
 def add(
     refs: Annotated[list[str], typer.Argument(help="arXiv ids or arxiv.org URLs.")],
     category: Annotated[
-        list[str], typer.Option("--category", "-c", help="Taxonomy path (repeatable).")
-    ],
+        list[str] | None, typer.Option(
+            "--category", "-c", help="Taxonomy path (repeatable). Without it, the likely "
+            "sections are shown and asked for, or, when stdin is not a terminal, listed "
+            "and the paper is not added (exit status 2).")
+    ] = None,
     root: RootOption = Path("."),
     offline: OfflineOption = False,
     cache_dir: CacheDirOption = None,
@@ -207,27 +232,27 @@ def add(
     Title, authors, date and abstract come from arXiv; the venue from the venue checker's
     rules (else the record stays an arXiv preprint); the citation key by the convention.
     Prints each file written. Refuses papers already in the catalog. Exit status 1 when
-    any reference could not be added.
+    any reference could not be added, 2 when a category is needed and none was given.
     """
     from effdiff_catalog.checker.add import add_papers
 
     config = _checker_config(root, offline, cache_dir, None, contact)
     catalog = _load_for_checker(root)
     try:
-        outcomes = add_papers(catalog, refs, category, config)
+        outcomes = add_papers(catalog, refs, category or [], config, choose=chooser())
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exitcodes.USAGE) from None
-    failed = False
     for outcome in outcomes:
         if outcome.path is not None:
             typer.echo(str(outcome.path))
             if outcome.venue_reason:
                 typer.echo(f"  {outcome.venue_reason}", err=True)
         else:
-            failed = True
             typer.echo(f"{outcome.ref}: not added: {outcome.error}", err=True)
-    raise typer.Exit(1 if failed else 0)
+    if any(o.needs_category for o in outcomes):
+        raise typer.Exit(exitcodes.USAGE)
+    raise typer.Exit(1 if any(o.path is None for o in outcomes) else 0)
 
 
 @app.command("enrich", epilog=f"{exitcodes.ENRICH_HELP}\n\n{_environment_help()}")

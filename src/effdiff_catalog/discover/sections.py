@@ -87,3 +87,12 @@ def fit_sections(
     paths = used_sections(papers, taxonomy)
     corpus = [paper_text(p) for p in papers] + list(unlabelled) + section_texts(taxonomy, paths)
     return SectionModel(Features(corpus), papers, taxonomy, title_weight)
+
+
+def suggest(
+    papers: Sequence[Paper], taxonomy: Taxonomy, texts: Sequence[str], k: int = 3
+) -> list[list[tuple[str, float]]]:
+    """The k likeliest sections of each text, from the catalog alone (no pool needed):
+    what `effdiff add` offers when no --category is given."""
+    model = fit_sections(papers, taxonomy, unlabelled=texts)
+    return [model.top(row, k) for row in model.scores(texts)]

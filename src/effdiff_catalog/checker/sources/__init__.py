@@ -13,7 +13,7 @@ defaults in `config.py` and its tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from effdiff_catalog.checker.evidence import Finding, PaperContext
     from effdiff_catalog.checker.http import PoliteClient
 
-# What an endpoint's keys are: an arXiv id, a DOI, a dblp volume (its toc key), a title.
-KeyKind = Literal["arxiv", "doi", "volume", "title"]
+# What an endpoint's keys are: an arXiv id, a DOI, a dblp volume (its toc key), a title, or
+# one page of a paged listing (an arXiv search, a paper's citations: the page's query string).
+KeyKind = Literal["arxiv", "doi", "volume", "title", "page"]
 # What an endpoint can tell about a paper.
 Answer = Literal["venue", "year", "doi", "authors", "abstract", "arxiv", "title"]
 
@@ -46,6 +47,23 @@ class BatchResult:
     @classmethod
     def failed(cls, keys: Sequence[str], reason: str) -> BatchResult:
         return cls(errors=dict.fromkeys(keys, reason))
+
+
+async def each_key(keys: Sequence[str], fetch: Callable[[str], Awaitable[Any]],
+                   label: str) -> BatchResult:
+    """One request a key, in turn (a page, a volume): its item, or `label: reason` when
+    it could not be fetched or did not parse."""
+    from effdiff_catalog.checker.http import FetchError
+
+    result = BatchResult()
+    for key in keys:
+        try:
+            result.found[key] = await fetch(key)
+        except FetchError as exc:
+            result.errors[key] = f"{label}: {exc.reason}"
+        except MalformedResponse as exc:
+            result.errors[key] = f"{label}: {exc}"
+    return result
 
 
 class Source(Protocol):

@@ -1,4 +1,5 @@
-"""arXiv API (export.arxiv.org/api/query): batched `id_list` lookups of the Atom feed.
+"""arXiv API (export.arxiv.org/api/query): batched `id_list` lookups of the Atom feed, and
+`search_query` pages of new submissions (for `effdiff discover`).
 
 Both serializations are read: the legacy one (`xmlns:arxiv` on each element) and the
 2025/26 one (namespaces on `<feed>`). Unknown ids are dropped from the feed silently, so an
@@ -8,20 +9,31 @@ way to report a bad request, with HTTP 400 today and 200 in the past) fails the 
 As evidence: the `journal_ref` is the authors' own statement of where the paper appeared;
 an "accepted at ..." comment is weaker. The entry also gives the preprint's own date,
 title and authors, which the other sources are matched against.
+
+A search (`search_query`, `start`, `max_results` up to 2,000) is read page by page, sorted
+by submission date, oldest first, so that a submission arriving during the walk never
+shifts a page already read; each page is one cached item keyed by its query string.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from effdiff_catalog.checker.evidence import Evidence, Finding, PaperContext
 from effdiff_catalog.checker.http import FetchError, PoliteClient
 from effdiff_catalog.checker.match import YEAR_WINDOW_ID, clean_doi, first_year, judge_venue
-from effdiff_catalog.checker.sources import BatchResult, EndpointSpec, MalformedResponse
+from effdiff_catalog.checker.sources import (
+    BatchResult,
+    EndpointSpec,
+    MalformedResponse,
+    each_key,
+)
 from effdiff_catalog.identity import parse_arxiv
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -29,6 +41,7 @@ ARXIV = "{http://arxiv.org/schemas/atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 ENDPOINT_PATH = "/query"
 TRUST = {"journal_ref": 0.8, "comment": 0.5}
+SEARCH_PAGE_MAX = 2000  # arXiv's cap on `max_results` for one request
 
 _ACCEPTED_RE = re.compile(
     r"\b(accepted|to appear|appears? in|published|camera[- ]ready|oral|spotlight)\b", re.I
@@ -137,6 +150,20 @@ def results_for(ids: Sequence[str], feed: ArxivFeed) -> BatchResult:
     return result
 
 
+async def fetch_feed(client: PoliteClient, url: str, params: dict[str, str]) -> ArxivFeed:
+    """One feed. Raises FetchError, or MalformedResponse (also for an error feed, and for
+    HTTP 400 without one)."""
+    reply = await client.request("GET", url, params=params, ok_statuses=frozenset({200, 400}))
+    feed = parse_feed(reply.text)
+    if reply.status != 200:
+        raise MalformedResponse(f"HTTP {reply.status}")
+    return feed
+
+
+def _reason(exc: FetchError | MalformedResponse) -> str:
+    return exc.reason if isinstance(exc, FetchError) else str(exc)
+
+
 class ArxivSource:
     def __init__(self, client: PoliteClient) -> None:
         self.client = client
@@ -145,18 +172,42 @@ class ArxivSource:
 
     async def lookup_batch(self, keys: Sequence[str]) -> BatchResult:
         try:
-            reply = await self.client.request(
-                "GET", self.url, params=request_params(keys),
-                ok_statuses=frozenset({200, 400}),
-            )
-            feed = parse_feed(reply.text)
-        except FetchError as exc:
-            return BatchResult.failed(keys, f"arxiv: {exc.reason}")
-        except MalformedResponse as exc:
-            return BatchResult.failed(keys, f"arxiv: {exc}")
-        if reply.status != 200:
-            return BatchResult.failed(keys, f"arxiv: HTTP {reply.status}")
+            feed = await fetch_feed(self.client, self.url, request_params(keys))
+        except (FetchError, MalformedResponse) as exc:
+            return BatchResult.failed(keys, f"arxiv: {_reason(exc)}")
         return results_for(keys, feed)
+
+
+def search_query(categories: Sequence[str], since: dt.date, until: dt.date) -> str:
+    """'(cat:cs.CV OR cat:cs.LG) AND submittedDate:[202611010000 TO 202611072359]': the
+    submissions in any of the categories from `since` 00:00 until `until` 00:00 (UTC; the
+    range is inclusive, so it ends a minute before)."""
+    cats = " OR ".join(f"cat:{c}" for c in categories)
+    end = dt.datetime.combine(until, dt.time()) - dt.timedelta(minutes=1)
+    return f"({cats}) AND submittedDate:[{since:%Y%m%d}0000 TO {end:%Y%m%d%H%M}]"
+
+
+def search_page_key(query: str, start: int, size: int) -> str:
+    """One page of a search, as its query string: the cache key and the request."""
+    if not 0 < size <= SEARCH_PAGE_MAX:
+        raise ValueError(f"an arXiv page holds 1 to {SEARCH_PAGE_MAX} results, not {size}")
+    return urlencode({"search_query": query, "sortBy": "submittedDate",
+                      "sortOrder": "ascending", "start": str(start), "max_results": str(size)})
+
+
+class ArxivSearchSource:
+    """Keys are pages (`search_page_key`); one request each."""
+
+    batch_size = 1
+
+    def __init__(self, client: PoliteClient) -> None:
+        self.client = client
+        self.url = client.config.url(ENDPOINT_PATH)
+
+    async def lookup_batch(self, keys: Sequence[str]) -> BatchResult:
+        return await each_key(
+            keys, lambda key: fetch_feed(self.client, self.url, dict(parse_qsl(key))),
+            "arxiv: search")
 
 
 def encode(item: ArxivEntry | None) -> Any:
@@ -165,6 +216,14 @@ def encode(item: ArxivEntry | None) -> Any:
 
 def decode(value: Any) -> ArxivEntry | None:
     return None if value is None else ArxivEntry(**value)
+
+
+def encode_feed(feed: ArxivFeed) -> Any:
+    return {"entries": [asdict(e) for e in feed.entries], "total_results": feed.total_results}
+
+
+def decode_feed(value: Any) -> ArxivFeed:
+    return ArxivFeed([ArxivEntry(**e) for e in value["entries"]], value["total_results"])
 
 
 def identify(context: PaperContext, entry: ArxivEntry) -> PaperContext:
@@ -213,4 +272,12 @@ ENDPOINT = EndpointSpec(
     make=lambda client, config: ArxivSource(client),
     encode=encode, decode=decode, evaluate=evaluate, identify=identify,
     missing="arxiv: no such id",
+)
+
+# For `effdiff discover`: one page of new submissions; never read as venue evidence.
+SEARCH = EndpointSpec(
+    name="arxiv-search", source="arxiv", key_kind="page",
+    answers=frozenset({"title", "authors", "abstract", "doi"}), trust=0.0,
+    make=lambda client, config: ArxivSearchSource(client),
+    encode=encode_feed, decode=decode_feed, missing="arxiv: no such page",
 )

@@ -5,6 +5,10 @@ Records are often sparse (`"venue": ""`, `publicationVenue: null`), and `year` i
 arXiv year rather than the venue's: it is never taken as the venue's year on its own. A
 record found by arXiv id under another title is the same paper only when its authors
 overlap strongly (a renamed paper, for review).
+
+For `effdiff discover`: `GET /paper/ARXIV:{id}/citations` pages (`offset`, `limit` up to
+1,000, `next` absent on the last page; the API serves only the first 10,000), each
+`{"citingPaper": {...}}`; a page is one cached item keyed by its query string.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
 
 from effdiff_catalog.checker.evidence import Evidence, Finding, PaperContext
 from effdiff_catalog.checker.http import FetchError, PoliteClient
@@ -23,9 +28,18 @@ from effdiff_catalog.checker.match import (
     is_preprint_venue,
     judge_venue,
 )
-from effdiff_catalog.checker.sources import BatchResult, EndpointSpec, MalformedResponse
+from effdiff_catalog.checker.sources import (
+    BatchResult,
+    EndpointSpec,
+    MalformedResponse,
+    each_key,
+)
 
 ENDPOINT_PATH = "/paper/batch"
+CITATIONS_PATH = "/paper/{paper}/citations"
+CITATIONS_PAGE_MAX = 1000  # the API's cap on `limit` for citations
+CITATIONS_DEPTH = 10_000  # offset + limit must stay below this
+CITATION_FIELDS = "title,authors,venue,year,externalIds,abstract,publicationDate"
 TRUST = 0.85
 MAX_BATCH = 500
 FIELDS = (
@@ -108,15 +122,68 @@ def parse_batch(text: str, expected: int) -> list[S2Paper | None]:
     return [None if item is None else parse_paper(item) for item in data]
 
 
-def parse_search_match(text: str) -> list[S2Paper]:
-    """`/paper/search/match` answers `{"data": [...]}`; used by tests and title lookups."""
+def _data_answer(text: str, what: str) -> dict[str, Any]:
+    """An answer of the shape `{"data": [...], ...}`."""
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise MalformedResponse(f"Semantic Scholar answer is not JSON ({exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise MalformedResponse("Semantic Scholar search answer has no 'data' array")
-    return [parse_paper(item) for item in data["data"]]
+        raise MalformedResponse(f"Semantic Scholar {what} answer has no 'data' array")
+    return data
+
+
+def parse_search_match(text: str) -> list[S2Paper]:
+    """`/paper/search/match` answers `{"data": [...]}`; used by tests and title lookups."""
+    return [parse_paper(item) for item in _data_answer(text, "search")["data"]]
+
+
+@dataclass
+class CitationPage:
+    """The citing papers of one page, and the offset of the next (None: the last page)."""
+
+    papers: list[S2Paper]
+    next: int | None = None
+
+
+def parse_citations_page(text: str) -> CitationPage:
+    """`{"offset": 0, "next": 1000, "data": [{"citingPaper": {...}}, ...]}`; a citing paper
+    without a title is left out (one with a null paperId is kept, known by its title)."""
+    data = _data_answer(text, "citations")
+    papers = [parse_paper(item["citingPaper"]) for item in data["data"]
+              if isinstance(item, dict) and isinstance(item.get("citingPaper"), dict)]
+    after = data.get("next")
+    return CitationPage([p for p in papers if p.title],
+                        after if isinstance(after, int) and not isinstance(after, bool) else None)
+
+
+def citations_page_key(paper: str, offset: int, limit: int) -> str:
+    """One page of a paper's citations ('ARXIV:2502.06805'), as its query string."""
+    if not 0 < limit <= CITATIONS_PAGE_MAX or offset + limit >= CITATIONS_DEPTH:
+        raise ValueError(f"Semantic Scholar serves limit 1 to {CITATIONS_PAGE_MAX} with "
+                         f"offset + limit below {CITATIONS_DEPTH}, not {offset} + {limit}")
+    return urlencode({"paper": paper, "offset": str(offset), "limit": str(limit)})
+
+
+class CitationsSource:
+    """Keys are pages (`citations_page_key`); one request each. A paper Semantic Scholar
+    does not know (HTTP 404) is an answer: None."""
+
+    batch_size = 1
+
+    def __init__(self, client: PoliteClient) -> None:
+        self.client = client
+
+    async def lookup_batch(self, keys: Sequence[str]) -> BatchResult:
+        return await each_key(keys, self._page, "semanticscholar: citations")
+
+    async def _page(self, key: str) -> CitationPage | None:
+        page = dict(parse_qsl(key))
+        url = self.client.config.url(CITATIONS_PATH.format(paper=quote(page["paper"], safe=":")))
+        params = {"fields": CITATION_FIELDS, "offset": page["offset"], "limit": page["limit"]}
+        reply = await self.client.request("GET", url, params=params,
+                                          ok_statuses=frozenset({200, 404}))
+        return None if reply.status == 404 else parse_citations_page(reply.text)
 
 
 def batch_request(
@@ -155,6 +222,16 @@ def encode(item: S2Paper | None) -> Any:
 
 def decode(value: Any) -> S2Paper | None:
     return None if value is None else S2Paper(**value)
+
+
+def encode_page(page: CitationPage | None) -> Any:
+    return None if page is None else {"papers": [asdict(p) for p in page.papers],
+                                      "next": page.next}
+
+
+def decode_page(value: Any) -> CitationPage | None:
+    return None if value is None else CitationPage(
+        [S2Paper(**p) for p in value["papers"]], value["next"])
 
 
 def identify(context: PaperContext, paper: S2Paper) -> PaperContext:
@@ -219,4 +296,12 @@ BY_DOI = EndpointSpec(
     answers=frozenset({"arxiv", "authors", "abstract", "title"}), trust=TRUST,
     make=lambda client, config: SemanticScholarSource(client, "DOI"),
     encode=encode, decode=decode, missing="semanticscholar: no record for this DOI",
+)
+
+# For `effdiff discover`: one page of the papers citing a paper; never venue evidence.
+CITATIONS = EndpointSpec(
+    name="semanticscholar-citations", source="semanticscholar", key_kind="page",
+    answers=frozenset({"title", "authors", "abstract", "arxiv"}), trust=0.0,
+    make=lambda client, config: CitationsSource(client),
+    encode=encode_page, decode=decode_page, missing="semanticscholar: no such paper",
 )
