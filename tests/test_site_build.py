@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,21 +13,8 @@ import bibtexparser
 import pytest
 
 from effdiff_catalog.records.catalog import load_catalog
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE = REPO / "tests" / "fixtures" / "site-catalog"
-
-
-def mkdocs_build(
-    catalog: Path, out: Path, *extra: str, background: str = "auto"
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EFFDIFF_CATALOG_ROOT": str(catalog), "NO_MKDOCS_2_WARNING": "1",
-           "EFFDIFF_SITE_BACKGROUND": background}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(out),
-         *extra],
-        env=env, capture_output=True, text=True, cwd=REPO, timeout=300,
-    )
+from tests.browser.siteserver import FIXTURE_CATALOG as FIXTURE
+from tests.browser.siteserver import REPO, mkdocs_build
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +183,8 @@ def test_generating_in_a_background_process_builds_the_same_site(
 def test_an_unknown_background_setting_is_refused(tmp_path: Path) -> None:
     result = mkdocs_build(FIXTURE, tmp_path / "out", background="sometimes")
     assert result.returncode != 0
-    assert "EFFDIFF_SITE_BACKGROUND='sometimes': expected auto, always or never" in result.stderr
+    assert "option 'background'" in result.stderr
+    assert "Expected one of: ('auto', 'always', 'never')" in result.stderr
 
 
 @pytest.mark.parametrize("background", ["never", "always"])

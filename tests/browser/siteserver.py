@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -16,16 +17,30 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE_CATALOG = REPO / "tests" / "fixtures" / "site-catalog"
 
 
+def site_config(catalog: Path, path: Path, **plugin: Any) -> Path:
+    """A mkdocs.yml at `path` that is the project's (INHERIT) over another catalog, with
+    more options of the effdiff plugin. JSON is YAML, and quotes any path."""
+    config = {"INHERIT": str(REPO / "mkdocs.yml"), "docs_dir": str(REPO / "docs"),
+              "plugins": {"effdiff": {"catalog": str(catalog), **plugin}}}
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return path
+
+
+def mkdocs_build(
+    catalog: Path, out: Path, *args: str, **plugin: Any
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` of the project's site over another catalog, into `out`."""
+    config = site_config(catalog, out.parent / f"{out.name}.mkdocs.yml", **plugin)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(out), *args]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO, timeout=300)
+
+
 def build_site(
     catalog: Path, out: Path, *, strict: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build` of the project's mkdocs.yml over another catalog."""
-    env = {**os.environ, "EFFDIFF_CATALOG_ROOT": str(catalog), "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"),
-           "-d", str(out)]
-    if not strict:
-        cmd.append("--no-strict")
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO, timeout=300)
+    """The strict build of the project's site over another catalog (or a lenient one)."""
+    return mkdocs_build(catalog, out, *([] if strict else ["--no-strict"]))
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

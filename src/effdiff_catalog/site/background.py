@@ -7,7 +7,7 @@ for the records to load and for the first page; the other pages and the data fil
 on another core while it renders. A thread of the calling process receives the files as
 they come, so the generating process never waits for the build.
 
-Nothing here knows MkDocs; `effdiff_catalog.site.hooks` decides when to use it.
+Nothing here knows MkDocs; `effdiff_catalog.site.plugin` decides when to use it.
 """
 
 from __future__ import annotations

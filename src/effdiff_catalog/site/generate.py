@@ -62,7 +62,7 @@ def site_nav(taxonomy: Taxonomy) -> list[Any]:
 
 def site_paths(taxonomy: Taxonomy, *, paper_search: bool = True) -> list[str]:
     """Every path `iter_site` yields, in its order: known from the taxonomy alone, so a build
-    can list the files before the records are loaded (the hook's background build)."""
+    can list the files before the records are loaded (the plugin's background build)."""
     options = SiteOptions(paper_search=paper_search)
     return [path for part in PARTS for path in part.paths(taxonomy, options)]
 
