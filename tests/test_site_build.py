@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -14,7 +13,7 @@ import pytest
 
 from effdiff_catalog.records.catalog import load_catalog
 from tests.browser.siteserver import FIXTURE_CATALOG as FIXTURE
-from tests.browser.siteserver import REPO, mkdocs_build
+from tests.browser.siteserver import REPO, mkdocs_build, site_contents
 
 
 @pytest.fixture(scope="module")
@@ -155,17 +154,6 @@ def test_theme_fonts_are_off_and_nothing_is_loaded_from_a_cdn(site: Path) -> Non
                 assert not link.endswith((".js", ".css")), (page, link)
 
 
-def _contents(site: Path) -> dict[str, bytes]:
-    out = {}
-    for path in sorted(site.rglob("*")):
-        if path.is_file():
-            data = path.read_bytes()
-            # gzip headers carry a time stamp; compare what they hold.
-            out[str(path.relative_to(site))] = (gzip.decompress(data)
-                                                if path.suffix == ".gz" else data)
-    return out
-
-
 def test_generating_in_a_background_process_builds_the_same_site(
     site: Path, tmp_path: Path
 ) -> None:
@@ -174,7 +162,7 @@ def test_generating_in_a_background_process_builds_the_same_site(
                           background="always")
     assert result.returncode == 0, result.stderr
     assert "in a background process" in result.stderr
-    built, expected = _contents(tmp_path / "out"), _contents(site)
+    built, expected = site_contents(tmp_path / "out"), site_contents(site)
     assert built.keys() == expected.keys()
     different = [name for name in expected if built[name] != expected[name]]
     assert different == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import os
 import subprocess
@@ -31,6 +32,11 @@ def mkdocs_build(
 ) -> subprocess.CompletedProcess[str]:
     """`mkdocs build` of the project's site over another catalog, into `out`."""
     config = site_config(catalog, out.parent / f"{out.name}.mkdocs.yml", **plugin)
+    return run_mkdocs(config, out, *args)
+
+
+def run_mkdocs(config: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build -f config -d out`, from the repository root."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(out), *args]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO, timeout=300)
@@ -80,3 +86,31 @@ class WatchedPage:
 
     page: Any
     errors: list[str]
+
+
+def write_source(catalog: Path, out: Path, **plugin: Any) -> subprocess.CompletedProcess[str]:
+    """`effdiff site-source` of the project's site over another catalog, into `out`."""
+    config = site_config(catalog, out.parent / f"{out.name}.mkdocs.yml", **plugin)
+    cmd = [sys.executable, "-m", "effdiff_catalog.cli", "site-source", "-f", str(config),
+           "--out", str(out)]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=300)
+
+
+ZENSICAL = Path(sys.executable).parent / "zensical"
+
+
+def zensical_build(source: Path) -> subprocess.CompletedProcess[str]:
+    """`zensical build --strict --clean` of a site source folder (into source/site)."""
+    cmd = [str(ZENSICAL), "build", "--strict", "--clean", "-f", str(source / "mkdocs.yml")]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=source, timeout=600)
+
+
+def site_contents(site: Path) -> dict[str, bytes]:
+    """Every file of a built site; gzip files by what they hold (their header has a time)."""
+    out = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            out[str(path.relative_to(site))] = (gzip.decompress(data)
+                                                if path.suffix == ".gz" else data)
+    return out

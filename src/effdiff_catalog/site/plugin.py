@@ -65,6 +65,9 @@ class EffdiffConfig(base.Config):
     background = c.Choice(("auto", "always", "never"), default="auto")
     # The paper search (docs/site.md); false builds Material's stock search over every entry.
     paper_search = c.Type(bool, default=True)
+    # false: the site's files are already in docs_dir and the theme folder, written by
+    # `effdiff site-source`; the plugin then only does what MkDocs alone needs.
+    generate = c.Type(bool, default=True)
 
 
 class EffdiffPlugin(BasePlugin[EffdiffConfig]):
@@ -89,7 +92,8 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._close()
         self._reset()
-        self._start_generation(config)
+        if self.config.generate:
+            self._start_generation(config)
         return config
 
     def _start_generation(self, config: MkDocsConfig) -> None:
@@ -136,6 +140,8 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         self.content = {item.path: item.content for item in output.pages + output.assets}
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.generate:
+            return files
         for asset in package_assets():
             files.append(File.generated(config, f"{ASSETS_URL}/{asset.name}",
                                         abs_src_path=str(asset)))
@@ -148,7 +154,7 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
                 files.remove(existing)
             # In the background case the content is filled in when MkDocs gets to the file.
             files.append(File.generated(config, path, content=content[path] if content else ""))
-        return files
+        return Files(sorted(files, key=lambda file: walk_order(file.src_uri)))
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.globals["effdiff_paper_search"] = self.config.paper_search
@@ -196,12 +202,21 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         self.warned = False
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        assert self.root is not None
+        if self.root is None:  # the files are on disk, and MkDocs watches docs_dir itself
+            return server
         for path in (self.root / PAPERS_DIR, self.root / TAXONOMY_FILE,
                      self.root / VENUES_FILE, package_path("templates", "site")):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def walk_order(src_uri: str) -> tuple[tuple[str, ...], bool, str]:
+    """Where MkDocs would list a file that it found in docs_dir (a directory's files before
+    its sub-directories, index first): the order of the search index and the sitemap, kept
+    the same whether a page is generated in memory or read from a site source folder."""
+    *folders, name = src_uri.split("/")
+    return (tuple(folders), name.rsplit(".", 1)[0] not in ("index", "README"), name)
 
 
 def _add_theme(config: MkDocsConfig) -> None:
