@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import functools
 import gzip
+import io
 import json
 import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_CATALOG = REPO / "tests" / "fixtures" / "site-catalog"
@@ -49,9 +52,35 @@ def build_site(
     return mkdocs_build(catalog, out, *([] if strict else ["--no-strict"]))
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _SiteHandler(SimpleHTTPRequestHandler):
+    """Serves a built site under a path prefix, as GitHub Pages serves a project site
+    (/<repository>/), and answers a missing file with the site's 404.html, as it does."""
+
+    prefix = "/"
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
+
+    def send_head(self) -> Any:
+        if not self.path.startswith(self.prefix):
+            self.send_error(404)
+            return None
+        self.path = "/" + self.path[len(self.prefix):]
+        if not Path(self.translate_path(self.path)).exists():
+            return self._not_found_page()
+        return super().send_head()
+
+    def _not_found_page(self) -> Any:
+        page = Path(self.directory) / "404.html"
+        if not page.is_file():
+            self.send_error(404)
+            return None
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 class _Server(ThreadingHTTPServer):
@@ -72,12 +101,28 @@ class Served:
         return self.url + path
 
 
-def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    """A threaded static server on a random port of 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, prefix: str = "/") -> tuple[ThreadingHTTPServer, str]:
+    """A threaded static server on a random port of 127.0.0.1, the site under `prefix`."""
+    handler_class = type("Handler", (_SiteHandler,), {"prefix": prefix})
+    handler = functools.partial(handler_class, directory=str(directory))
     server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+
+
+def served(site: Path, catalog: Path) -> Iterator[Served]:
+    """Serve a built site under the path of the catalog's site URL, until the test is done."""
+    server, url = serve(site, site_prefix(catalog))
+    yield Served(site, url)
+    server.shutdown()
+
+
+def site_prefix(catalog: Path) -> str:
+    """The path the catalog's site is published under (site_url in catalog.yaml), or /."""
+    from effdiff_catalog.records.project import load_project
+
+    site_url = load_project(catalog).site_url
+    return urlparse(site_url).path if site_url else "/"
 
 
 @dataclass
@@ -114,3 +159,16 @@ def site_contents(site: Path) -> dict[str, bytes]:
             out[str(path.relative_to(site))] = (gzip.decompress(data)
                                                 if path.suffix == ".gz" else data)
     return out
+
+
+def open_explore(page: Any, site: Served, query: str = "") -> Any:
+    """Open Explore (with an address query such as '?venue=cvpr') and wait for its table."""
+    page.goto(site.page("explore/" + query))
+    page.locator("#effdiff-explore[data-ready]").wait_for(state="attached", timeout=10_000)
+    return page.locator("#effdiff-explore")
+
+
+def shown_ids(page: Any) -> list[str]:
+    """The ids of the papers Explore shows, in order."""
+    return page.locator("#effdiff-explore [data-id]").evaluate_all(
+        "rows => rows.map(r => r.dataset.id)")

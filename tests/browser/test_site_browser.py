@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import bibtexparser
 import pytest
-from siteserver import FIXTURE_CATALOG, Served, WatchedPage
+from siteserver import FIXTURE_CATALOG, Served, WatchedPage, open_explore, shown_ids
 
 from effdiff_catalog.records.catalog import load_catalog
 from effdiff_catalog.records.citekeys import assign_keys
@@ -86,18 +86,6 @@ def test_a_venue_finds_its_papers(page: WatchedPage, built_site: Served) -> None
 
 
 # --- Explore ------------------------------------------------------------------------------
-
-
-def open_explore(page: Any, site: Served, query: str = "") -> Any:
-    page.goto(site.page("explore/" + query))
-    page.locator("#effdiff-explore[data-ready]").wait_for(state="attached", timeout=10_000)
-    return page.locator("#effdiff-explore")
-
-
-def shown_ids(page: Any) -> list[str]:
-    return page.locator("#effdiff-explore tbody tr").evaluate_all(
-        "rows => rows.map(r => r.dataset.id)"
-    )
 
 
 def expected_ids(**want: Any) -> set[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, serve
+from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, served
 
 pytestmark = pytest.mark.browser
 
@@ -58,9 +58,7 @@ def hostile_site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     assert result.returncode == 0, result.stderr
     assert "jslink-2024" in result.stderr and "url-scheme" in result.stderr
     assert "hostile-2024" not in result.stderr  # it loads: its content is the test
-    server, url = serve(out)
-    yield Served(out, url)
-    server.shutdown()
+    yield from served(out, catalog)
 
 
 PAGES = [

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, serve
+from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, served
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +46,7 @@ def search_site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     out = root / "site"
     result = build_site(catalog, out)
     assert result.returncode == 0, result.stderr
-    server, url = serve(out)
-    yield Served(out, url)
-    server.shutdown()
+    yield from served(out, catalog)
 
 
 def ready(page: Any, site: Served, path: str = "") -> Any:
