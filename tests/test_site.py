@@ -209,3 +209,18 @@ def test_a_paper_listed_twice_on_a_page_is_rendered_once(catalog: Catalog) -> No
     for page in out.pages:
         for paper in catalog.papers():
             assert page.content.count(f'<h3 id="{paper.id}"') <= 1, (page.path, paper.id)
+
+
+def test_the_site_settings_come_from_the_project_file(catalog: Catalog) -> None:
+    from effdiff_catalog.site.settings import config_settings
+
+    project = catalog.project
+    settings = config_settings(project, {"extra": {"social": [{"link": "https://x.org"}]}})
+    assert settings["site_name"] == "Fixture Diffusion"
+    assert settings["site_description"].startswith(f'The papers of "{project.survey.title}"')
+    assert settings["site_url"] == "https://example.org/fixture-site/"
+    assert settings["extra"]["social"][0] == {"link": "https://x.org"}  # the config's own
+    assert settings["extra"]["social"][1]["link"] == "https://github.com/example/fixture-catalog"
+    assert settings["extra"]["social"][1]["icon"] == "fontawesome/brands/github"
+    preview = config_settings(project, {"site_url": "https://preview.example/"})
+    assert "site_url" not in preview  # a site URL in mkdocs.yml wins

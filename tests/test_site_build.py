@@ -13,7 +13,7 @@ import pytest
 
 from effdiff_catalog.records.catalog import load_catalog
 from tests.browser.siteserver import FIXTURE_CATALOG as FIXTURE
-from tests.browser.siteserver import REPO, mkdocs_build, site_contents
+from tests.browser.siteserver import REPO, mkdocs_build, site_contents, site_prefix
 
 
 @pytest.fixture(scope="module")
@@ -67,16 +67,22 @@ def test_generated_pages_are_not_written_to_docs(site: Path) -> None:
 
 
 def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    """Links as a browser follows them, with the site at its site URL's path (404.html links
+    root-absolute to it, the other pages relatively)."""
     pages = {p: parse(p) for p in site.rglob("*.html")}
+    prefix = site_prefix(FIXTURE)
     checked = 0
     broken: list[str] = []
     for path, parsed in pages.items():
-        base = "http://site/" + str(path.relative_to(site))
+        base = f"http://site{prefix}" + str(path.relative_to(site))
         for link in parsed.links:
             url = urlparse(urljoin(base, link))
             if url.scheme != "http" or url.netloc != "site":
                 continue
-            target = site / unquote(url.path.lstrip("/"))
+            if not url.path.startswith(prefix):
+                broken.append(f"{path.relative_to(site)}: {link} (outside the site)")
+                continue
+            target = site / unquote(url.path[len(prefix):])
             if target.is_dir():
                 target = target / "index.html"
             checked += 1

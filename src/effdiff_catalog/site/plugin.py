@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -41,10 +42,12 @@ from effdiff_catalog.records.catalog import (
     load_catalog,
     record_files,
 )
+from effdiff_catalog.records.project import Project, load_project
 from effdiff_catalog.records.taxonomy import Taxonomy
 from effdiff_catalog.resources import package_path
 from effdiff_catalog.site import build_site, site_nav, site_paths
 from effdiff_catalog.site.background import BackgroundSite, SiteGenerationError, can_fork
+from effdiff_catalog.site.settings import config_settings
 from effdiff_catalog.site.theme import (
     ASSETS_URL,
     THEME_DIR,
@@ -94,6 +97,7 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         self._reset()
         if self.config.generate:
             self._start_generation(config)
+        _escape_settings(config)
         return config
 
     def _start_generation(self, config: MkDocsConfig) -> None:
@@ -102,6 +106,7 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         started = time.perf_counter()
         self.root = self._catalog_root(config)
         _add_theme(config)
+        _apply_settings(config, load_project(self.root))
         taxonomy = Taxonomy.load(self.root / TAXONOMY_FILE)
         paper_search = self.config.paper_search
         self.paths = site_paths(taxonomy, paper_search=paper_search)
@@ -169,6 +174,16 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
             self._close()
         return env
 
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        """MkDocs' templates print page titles and descriptions unescaped (Jinja without
+        autoescape); a record's title reaches them through a generated page's front matter."""
+        for key in ("title", "description"):
+            value = page.meta.get(key)
+            if isinstance(value, str):
+                page.meta[key] = escape(value)
+        return markdown
+
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if self.background is not None and page.file.src_uri in self.paths:
             page.file.content_string = self._fetch(page.file.src_uri)
@@ -217,6 +232,23 @@ def walk_order(src_uri: str) -> tuple[tuple[str, ...], bool, str]:
     the same whether a page is generated in memory or read from a site source folder."""
     *folders, name = src_uri.split("/")
     return (tuple(folders), name.rsplit(".", 1)[0] not in ("index", "README"), name)
+
+
+def _apply_settings(config: MkDocsConfig, project: Project) -> None:
+    """Name, description, site URL and repository link from catalog.yaml (site.settings)."""
+    for key, value in config_settings(project, dict(config)).items():
+        if key == "extra":
+            config.extra.update(value)
+        else:
+            config[key] = value
+
+
+def _escape_settings(config: MkDocsConfig) -> None:
+    """The theme prints these unescaped; a quote in the survey's title broke the meta
+    description. Escaped once here, they print right (Zensical escapes them itself)."""
+    for key in ("site_name", "site_description"):
+        if isinstance(config.get(key), str):
+            config[key] = escape(config[key])
 
 
 def _add_theme(config: MkDocsConfig) -> None:

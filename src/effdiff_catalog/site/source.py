@@ -19,7 +19,9 @@ import yaml
 
 from effdiff_catalog.records.catalog import load_catalog
 from effdiff_catalog.records.diagnostics import Diagnostic
+from effdiff_catalog.records.project import Project
 from effdiff_catalog.site.generate import build_site
+from effdiff_catalog.site.settings import config_settings
 from effdiff_catalog.site.theme import (
     ASSETS_SOURCE,
     ASSETS_URL,
@@ -48,7 +50,8 @@ def write_site_source(config_file: Path, out: Path) -> list[Diagnostic]:
     project_dir = config_file.resolve().parent
     options = _plugin_options(config)
     catalog, diagnostics = load_catalog(project_dir / (options.get("catalog") or "."))
-    output = build_site(catalog, site_url=config.get("site_url") or None,
+    site_url = config.get("site_url") or catalog.project.site_url
+    output = build_site(catalog, site_url=site_url or None,
                         paper_search=options.get("paper_search", True))
     if out.exists():
         shutil.rmtree(out)
@@ -60,7 +63,7 @@ def write_site_source(config_file: Path, out: Path) -> list[Diagnostic]:
     shutil.copytree(ASSETS_SOURCE, docs / ASSETS_URL, dirs_exist_ok=True)
     shutil.copytree(THEME_DIR, out / OVERRIDES)
     _write(out / CONFIG, yaml.safe_dump(
-        _folder_config(config, output.nav, options), sort_keys=False,
+        _folder_config(config, catalog.project, output.nav, options), sort_keys=False,
         allow_unicode=True))
     return diagnostics
 
@@ -80,11 +83,12 @@ def _copy_docs(source: Path, target: Path, skip: Iterable[str]) -> None:
 
 
 def _folder_config(
-    config: dict[str, Any], papers_nav: list[Any], options: dict[str, Any]
+    config: dict[str, Any], project: Project, papers_nav: list[Any], options: dict[str, Any]
 ) -> dict[str, Any]:
     """The project's config, pointing at the folder's files instead of the package's."""
     folder = dict(config)
     folder.pop("INHERIT", None)
+    folder.update(config_settings(project, config))
     folder["docs_dir"] = DOCS
     folder["site_dir"] = "site"
     folder["theme"] = {**config.get("theme", {}), "custom_dir": OVERRIDES}
