@@ -56,9 +56,18 @@ def test_strict_build_generates_one_page_per_taxonomy_section(site: Path) -> Non
         elif node.depth == 1:
             top = node.path.split("/")[0]
             assert (site / "papers" / top / node.slug / "index.html").is_file()
-    for name in ("explore", "stats", "recent", "frameworks", "downloads", "about", "cite",
-                 "contributing"):
+    for name in ("explore", "stats", "recent", "downloads", "about", "cite", "contributing"):
         assert (site / name / "index.html").is_file(), name
+
+
+def test_every_paper_has_a_page_and_its_entry_in_three_formats(site: Path) -> None:
+    catalog, _ = load_catalog(FIXTURE)
+    for paper in catalog.papers():
+        assert (site / "paper" / paper.id / "index.html").is_file(), paper.id
+        for extension in ("bib", "ris", "json"):
+            download = site / "download" / f"{paper.id}.{extension}"
+            assert download.stat().st_size > 50, download
+    assert not (site / "paper" / "deepcache-framework").exists()  # frameworks get none
 
 
 def test_generated_pages_are_not_written_to_docs(site: Path) -> None:
@@ -115,18 +124,23 @@ def test_the_paper_search_index_holds_each_paper_with_its_searchable_facts(
     assert deepcache[1] == "DeepCache: Accelerating Diffusion Models for Free"
     assert "Xinyin Ma" in deepcache[2] and deepcache[5] == "2312.00858"
     assert index["venues"][deepcache[3]][0] == "CVPR"
-    assert index["pages"][deepcache[6]] == "papers/system/caching-technique/"
     assert "@inproceedings" not in raw  # BibTeX is kept out of the index
 
 
-def test_materials_own_index_keeps_the_pages_but_not_the_entries(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    docs = {d["location"]: d for d in index["docs"]}
-    assert "papers/system/caching-technique/" in docs
-    assert "contributing/" in docs and "about/" in docs
-    assert not [loc for loc in docs if loc.endswith("#deepcache-2024")]
-    on_paper_pages = " ".join(d["text"] for loc, d in docs.items() if loc.startswith("papers/"))
-    assert "Xinyin Ma" not in on_paper_pages
+def test_materials_index_is_loaded_on_demand_with_the_hand_written_pages_only(
+    site: Path,
+) -> None:
+    """Material fetches search/search_index.json on every page view: it holds no documents;
+    the paper search worker fetches them from search-pages.json when the search is used."""
+    stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == [] and stub["config"]
+    moved = json.loads(
+        (site / "assets" / "effdiff" / "search-pages.json").read_text(encoding="utf-8"))
+    docs = {d["location"]: d for d in moved["docs"]}
+    assert "contributing/" in docs and "about/" in docs and "cite/" in docs
+    # The papers, sections and the developer page are found otherwise or not at all.
+    assert not [loc for loc in docs if loc.startswith(("paper/", "papers/", "site/"))]
+    assert "Q-Diffusion: Quantizing" not in json.dumps(moved)  # no entry of the list
 
 
 def test_the_atom_feed_is_well_formed_and_newest_first(site: Path) -> None:

@@ -1,9 +1,10 @@
 """Catalog -> website pages. Pure: no MkDocs, no file writes, no clock, no network.
 
-Layout: one page per top-level section (papers filed directly under it) and one per
-second-level section (its deeper sections become headings). Every paper is an entry with a
-permalink anchor equal to its id. This is the layout measured cheapest at 10,000 papers
-(see docs/site.md): no page per paper, a small explicit navigation.
+Layout: a page per paper (paper/<id>/, kept out of the navigation), one page per top-level
+section (papers filed directly under it) and one per second-level section (its deeper
+sections become headings), where every paper is a short entry with a permalink anchor equal
+to its id that opens the paper's page. Chosen from measurements at 10,000 papers
+(docs/site.md).
 
 The pages themselves are made by the functions of `site.pages`, in the order of its
 `PARTS`; this module runs them.
@@ -22,6 +23,7 @@ from effdiff_catalog.site.context import (
     BIBTEX_JSON,
     CATALOG_JSON,
     FEED_PATH,
+    PAPER_DIR,
     PAPERS_DIR,
     RECENT_LIMIT,
     SEARCH_INDEX_VERSION,
@@ -36,13 +38,15 @@ from effdiff_catalog.site.context import (
     is_http_url,
     markdown_text,
     page_url,
+    paper_path,
     relative_url,
     section_pages,
 )
 from effdiff_catalog.site.pages import PARTS
 
 __all__ = [
-    "BIBTEX_JSON", "BIB_DIR", "CATALOG_JSON", "FEED_PATH", "PAPERS_DIR", "RECENT_LIMIT",
+    "BIBTEX_JSON", "BIB_DIR", "CATALOG_JSON", "FEED_PATH", "PAPERS_DIR", "PAPER_DIR",
+    "RECENT_LIMIT", "paper_path",
     "SEARCH_INDEX_VERSION", "SEARCH_JSON", "TEMPLATES_DIR", "SiteAsset", "SiteOptions",
     "SiteOutput", "SitePage", "build_site", "is_http_url", "iter_site", "markdown_text",
     "page_url", "relative_url", "section_pages", "site_nav", "site_paths",
@@ -60,11 +64,11 @@ def site_nav(taxonomy: Taxonomy) -> list[Any]:
     return nav
 
 
-def site_paths(taxonomy: Taxonomy, *, paper_search: bool = True) -> list[str]:
-    """Every path `iter_site` yields, in its order: known from the taxonomy alone, so a build
-    can list the files before the records are loaded (the plugin's background build)."""
+def site_paths(catalog: Catalog, *, paper_search: bool = True) -> list[str]:
+    """Every path `iter_site` yields, in its order, without rendering anything: a build can
+    list the files as soon as the records are loaded (the plugin's background build)."""
     options = SiteOptions(paper_search=paper_search)
-    return [path for part in PARTS for path in part.paths(taxonomy, options)]
+    return [path for part in PARTS for path in part.paths(catalog, options)]
 
 
 def build_site(

@@ -2,28 +2,36 @@
 that puts them in build order. Adding a page is one function, its template and one line in
 `PARTS`.
 
-Each part knows its paths before the records load (`paths`), so that a build can list the
-files first and fill them in later (the background generation of `site.background`).
+Each part knows its paths from the loaded catalog without rendering anything (`paths`), so
+that a build can list the files first and fill them in later (the background generation of
+`site.background`). The order is the one the plugin has MkDocs read pages in: the section
+pages (the costly ones to convert), the other pages, the paper pages; then the files that
+are not pages (data, downloads), which a build needs last.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import urllib.parse
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
-from effdiff_catalog.records.models import Links, Paper
-from effdiff_catalog.records.taxonomy import Node, Taxonomy
+from effdiff_catalog.formats.base import exporter
+from effdiff_catalog.records.catalog import Catalog
+from effdiff_catalog.records.models import Framework, Links, Paper
+from effdiff_catalog.records.query import section_sets
+from effdiff_catalog.records.taxonomy import Node
 from effdiff_catalog.site.charts import BarChart, bar_chart
 from effdiff_catalog.site.context import (
     BIB_DIR,
     BIBTEX_JSON,
     CATALOG_JSON,
+    CITATION_FORMATS,
     FEED_PATH,
     PAPERS_DIR,
     SEARCH_INDEX_VERSION,
@@ -34,11 +42,16 @@ from effdiff_catalog.site.context import (
     SiteContext,
     SiteOptions,
     SitePage,
+    download_path,
     is_http_url,
+    page_url,
+    paper_path,
     relative_url,
     section_pages,
     to_json,
 )
+from effdiff_catalog.site.paper import FORMAT_LABELS, paper_page
+from effdiff_catalog.site.paper import downloads as paper_downloads
 
 Item = SitePage | SiteAsset
 
@@ -47,21 +60,45 @@ Item = SitePage | SiteAsset
 class Part:
     """A piece of the site: the paths it makes, and the function that makes them in order."""
 
-    paths: Callable[[Taxonomy, SiteOptions], list[str]]
+    paths: Callable[[Catalog, SiteOptions], list[str]]
     make: Callable[[SiteContext], Iterator[Item]]
 
 
 def one_page(path: str, title: str, body: Callable[[SiteContext], str]) -> Part:
     """A part that is a single page."""
-    return Part(lambda taxonomy, options: [path],
+    return Part(lambda catalog, options: [path],
                 lambda ctx: iter([SitePage(path, title, body(ctx))]))
+
+
+# --- the paper pages ----------------------------------------------------------------------
+
+
+def paper_page_paths(catalog: Catalog, options: SiteOptions) -> list[str]:
+    return [paper_path(paper.id) for paper in catalog.papers()]
+
+
+def paper_pages(ctx: SiteContext) -> Iterator[Item]:
+    for paper in ctx.catalog.papers():
+        yield paper_page(ctx, paper)
+
+
+def paper_download_paths(catalog: Catalog, options: SiteOptions) -> list[str]:
+    return [download_path(paper.id, fmt) for paper in catalog.papers()
+            for fmt in CITATION_FORMATS]
+
+
+def paper_download_items(ctx: SiteContext) -> Iterator[Item]:
+    """Each paper's entry in each citation format, next to its page."""
+    for paper in ctx.catalog.papers():
+        for path, content in paper_downloads(ctx, paper):
+            yield SiteAsset(path, content)
 
 
 # --- section pages ----------------------------------------------------------------------
 
 
-def section_paths(taxonomy: Taxonomy, options: SiteOptions) -> list[str]:
-    return [sp.path for sp in section_pages(taxonomy)]
+def section_paths(catalog: Catalog, options: SiteOptions) -> list[str]:
+    return [sp.path for sp in section_pages(catalog.taxonomy)]
 
 
 def section_items(ctx: SiteContext) -> Iterator[Item]:
@@ -70,16 +107,23 @@ def section_items(ctx: SiteContext) -> Iterator[Item]:
 
 
 def section_page(ctx: SiteContext, sp: SectionPage) -> SitePage:
-    """One taxonomy section: its sub-sections with counts, then its papers' entries."""
+    """One taxonomy section: its sub-sections with counts, its frameworks, then its papers'
+    entries (each links to the paper's own page)."""
     content = ctx.render(
         "section.md.j2",
         node=sp.node, groups=_section_groups(ctx, sp), children=_section_children(ctx, sp),
-        count=ctx.count_under(sp.node),
-        has_frameworks=sp.node.slug == "frameworks" and bool(ctx.frameworks),
-        exclude=ctx.paper_search,
-        frameworks_link=posixpath.relpath("frameworks.md", posixpath.dirname(sp.path)),
+        count=ctx.count_under(sp.node), frameworks=_framework_rows(ctx, sp),
+        description=_section_description(ctx, sp.node),
     )
     return SitePage(sp.path, sp.node.title, content)
+
+
+def _section_description(ctx: SiteContext, node: Node) -> str:
+    """The meta description of a section's page."""
+    count = ctx.count_under(node)
+    what = f"{count} paper{'s' if count != 1 else ''}"
+    about = f" {node.description.rstrip('.')}." if node.description else ""
+    return f"{node.title}: {what} of the {ctx.project.survey.catalog_name}.{about}"
 
 
 def _section_groups(ctx: SiteContext, sp: SectionPage) -> list[dict[str, Any]]:
@@ -88,16 +132,17 @@ def _section_groups(ctx: SiteContext, sp: SectionPage) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for node in sp.groups:
         entries = []
+        heading = None if node is sp.node else _trail(ctx, node, sp.node)
+        level = 2 if heading is None else 3  # under the page's h1, or a sub-section's h2
         for paper in ctx.by_node.get(node.path, []):
             repeat = paper.id in seen
-            entries.append(Listed(paper.id, paper.title, repeat,
-                                  Markup() if repeat else ctx.entry_html(paper)))
+            entries.append(Listed(paper.id, paper.title, repeat, Markup() if repeat
+                                  else ctx.entry_html(paper, sp.path, level)))
             seen.add(paper.id)
-        heading = None if node is sp.node else _trail(ctx, node, sp.node)
         if entries or heading:
             anchor = node.path[len(sp.node.path) + 1:].replace("/", "--")
             groups.append({"node": node, "heading": heading, "anchor": anchor,
-                           "entries": entries})
+                           "entries": entries, "exclude": ctx.paper_search})
     return groups
 
 
@@ -121,15 +166,36 @@ def _section_children(ctx: SiteContext, sp: SectionPage) -> list[dict[str, Any]]
     ]
 
 
+def _framework_rows(ctx: SiteContext, sp: SectionPage) -> list[dict[str, Any]]:
+    """The frameworks filed under the page's section: the survey's Frameworks table."""
+    by_id = ctx.catalog.by_id()
+    return [_framework_row(ctx, fw, by_id.get(fw.paper_id or ""), sp.path)
+            for fw in ctx.frameworks
+            if any(ctx.taxonomy.is_under(c, sp.node.path) for c in fw.categories)]
+
+
+def _framework_row(ctx: SiteContext, fw: Framework, described: object,
+                   on_page: str) -> dict[str, Any]:
+    return {
+        "title": fw.title, "info": fw.framework,
+        "links": [(Links.label(k), v) for k, v in fw.links.items() if is_http_url(v)],
+        "paper": (relative_url(on_page, ctx.home(described))
+                  if isinstance(described, Paper) else None),
+    }
+
+
 # --- one-file pages ---------------------------------------------------------------------
 
 
 def papers_index(ctx: SiteContext) -> str:
     tops = [
-        {"node": top, "count": ctx.count_under(top), "link": f"{top.slug}/index.md"}
+        {"node": top, "count": ctx.count_under(top), "link": f"{top.slug}/index.md",
+         "frameworks": sum(any(ctx.taxonomy.is_under(c, top.path) for c in f.categories)
+                           for f in ctx.frameworks)}
         for top in ctx.taxonomy.sections
     ]
-    return ctx.render("papers_index.md.j2", tops=tops, total=len(ctx.papers))
+    return ctx.render("papers_index.md.j2", tops=tops, total=len(ctx.papers),
+                      frameworks=len(ctx.frameworks))
 
 
 def explore(ctx: SiteContext) -> str:
@@ -142,46 +208,35 @@ def explore(ctx: SiteContext) -> str:
     )
 
 
-def section_members(ctx: SiteContext) -> dict[str, list[Paper]]:
-    """The papers of each top-level section, by slug."""
-    return {
-        top.slug: [p for p in ctx.papers if any(ctx.taxonomy.is_under(c, top.path)
-                                                for c in p.categories)]
-        for top in ctx.taxonomy.sections
-    }
+def set_formats(name: str) -> tuple[str, ...]:
+    """The formats a download set comes in: all of them for the whole catalog, BibTeX for a
+    section (each costs a build a whole export of the set)."""
+    return CITATION_FORMATS if name == "all" else ("bibtex",)
 
 
 def downloads(ctx: SiteContext) -> str:
-    """All papers, and one file per top-level section (empty ones are not listed)."""
-    members = section_members(ctx)
-    files = [{"title": "All papers", "path": f"{BIB_DIR}/all.bib", "count": len(ctx.papers)}]
-    files += [
-        {"title": top.title, "path": f"{BIB_DIR}/{top.slug}.bib",
-         "count": len(members[top.slug])}
-        for top in ctx.taxonomy.sections if members[top.slug]
+    """All papers, and each top-level section (empty ones are not listed): the files of
+    `effdiff export --split-sections`."""
+    titles = {top.slug: top.title for top in ctx.taxonomy.sections}
+    rows = [
+        {"title": titles.get(chosen.name, "All papers"), "count": len(chosen.papers),
+         "files": [(FORMAT_LABELS[fmt], f"{BIB_DIR}/{chosen.name}.{exporter(fmt).extension}")
+                   for fmt in set_formats(chosen.name)]}
+        for chosen in section_sets(ctx.catalog) if chosen.papers or chosen.name == "all"
     ]
-    return ctx.render("downloads.md.j2", downloads=files, root=relative_url("downloads.md", ""))
+    return ctx.render("downloads.md.j2", downloads=rows, root=relative_url("downloads.md", ""))
 
 
-def frameworks(ctx: SiteContext) -> str:
-    by_id = ctx.catalog.by_id()
-    rows = []
-    for fw in ctx.frameworks:
-        described = by_id.get(fw.paper_id) if fw.paper_id else None
-        rows.append({
-            "title": fw.title, "info": fw.framework,
-            "links": [(Links.label(k), v) for k, v in fw.links.items() if is_http_url(v)],
-            "paper": (relative_url("frameworks.md", ctx.home(described))
-                      if isinstance(described, Paper) else None),
-            "note": fw.note,
-        })
-    return ctx.render("frameworks.md.j2", frameworks=rows)
+def cite(ctx: SiteContext) -> str:
+    """How to cite: the survey (from catalog.yaml), one paper, many papers."""
+    return ctx.render("cite.md.j2", survey=ctx.project.survey,
+                      bibtex=ctx.project.survey.bibtex().strip())
 
 
 def recently_added(ctx: SiteContext) -> list[Paper]:
-    """The newest additions, shared by the Recently added page and the Atom feed."""
-    return sorted(ctx.papers, key=lambda p: (p.added, p.id),
-                  reverse=True)[:ctx.options.recent_limit]
+    """The newest additions, by title within a day: shared by the page and the Atom feed."""
+    by_title = sorted(ctx.papers, key=lambda p: (p.title.casefold(), p.id))
+    return sorted(by_title, key=lambda p: p.added, reverse=True)[:ctx.options.recent_limit]
 
 
 def recent(ctx: SiteContext) -> str:
@@ -201,22 +256,27 @@ def stats(ctx: SiteContext) -> str:
 
 
 def _charts(ctx: SiteContext) -> list[dict[str, Any]]:
+    """The statistics; each bar of a year, venue or section opens that view of Explore."""
     papers = ctx.papers
+    explore = relative_url("stats.md", "explore/")
     years = Counter(p.year for p in papers)
-    venues = Counter(ctx.venue(p)["short"] for p in papers)
+    venues = Counter(p.venue for p in papers)
     preprints = sum(ctx.venue(p)["kind"] == "preprint" for p in papers)
     sections = [
-        (("\u2003" * node.depth) + node.title, ctx.count_under(node))
+        (node.title, ctx.count_under(node), f"{explore}?section={urllib.parse.quote(node.path)}")
         for node in ctx.taxonomy.walk() if node.depth <= 1
     ]
+    by_venue = sorted(venues.items(), key=lambda kv: (-kv[1], ctx.venue_short(kv[0]).lower()))
     specs = [
         BarChart("per-year", "Papers per year",
-                 [(str(y), n) for y, n in sorted(years.items())]),
+                 [(str(y), n, f"{explore}?year={y}") for y, n in sorted(years.items())]),
         BarChart("per-venue", "Papers per venue",
-                 sorted(venues.items(), key=lambda kv: (-kv[1], kv[0].lower()))),
+                 [(ctx.venue_short(key), n, f"{explore}?venue={urllib.parse.quote(key)}")
+                  for key, n in by_venue]),
         BarChart("per-section", "Papers per section", sections),
         BarChart("preprint-published", "Preprint vs published",
-                 [("Published", len(papers) - preprints), ("Preprint (arXiv only)", preprints)]),
+                 [("Published", len(papers) - preprints, None),
+                  ("Preprint (arXiv only)", preprints, None)]),
     ]
     return [{"id": spec.id, "title": spec.title, "svg": bar_chart(ctx.env, spec),
              "rows": spec.rows} for spec in specs]
@@ -225,9 +285,11 @@ def _charts(ctx: SiteContext) -> list[dict[str, Any]]:
 # --- data files -------------------------------------------------------------------------
 
 
-def data_paths(taxonomy: Taxonomy, options: SiteOptions) -> list[str]:
+def data_paths(catalog: Catalog, options: SiteOptions) -> list[str]:
+    sets = ["all", *(top.slug for top in catalog.taxonomy.sections)]
     return [CATALOG_JSON, BIBTEX_JSON, *([SEARCH_JSON] if options.paper_search else []),
-            f"{BIB_DIR}/all.bib", *(f"{BIB_DIR}/{top.slug}.bib" for top in taxonomy.sections),
+            *(f"{BIB_DIR}/{name}.{exporter(fmt).extension}"
+              for name in sets for fmt in set_formats(name)),
             FEED_PATH]
 
 
@@ -237,15 +299,15 @@ def data_files(ctx: SiteContext) -> Iterator[Item]:
     yield SiteAsset(BIBTEX_JSON, to_json({p.id: ctx.bib(p) for p in ctx.papers}))
     if ctx.paper_search:
         yield SiteAsset(SEARCH_JSON, search_index(ctx))
-    yield SiteAsset(f"{BIB_DIR}/all.bib", _bib_file(ctx, ctx.papers, "all papers"))
-    members = section_members(ctx)
-    for top in ctx.taxonomy.sections:
-        yield SiteAsset(f"{BIB_DIR}/{top.slug}.bib", _bib_file(ctx, members[top.slug], top.title))
+    for chosen in section_sets(ctx.catalog):
+        for fmt in set_formats(chosen.name):
+            yield SiteAsset(f"{BIB_DIR}/{chosen.name}.{exporter(fmt).extension}",
+                            ctx.export(chosen.papers, fmt))
     yield SiteAsset(FEED_PATH, feed(ctx))
 
 
 def explore_data(ctx: SiteContext) -> str:
-    """Explore's table: every paper with what it is filtered, sorted and shown by."""
+    """Explore's table: every paper with what it is filtered, sorted, searched and shown by."""
     sections = [{"path": node.path, "title": node.title, "depth": node.depth}
                 for node in ctx.taxonomy.walk()]
     rows = []
@@ -253,74 +315,75 @@ def explore_data(ctx: SiteContext) -> str:
         venue = ctx.venue(paper)
         rows.append({
             "id": paper.id, "title": paper.title, "authors": paper.authors,
-            "venue": paper.venue, "venueShort": venue["short"],
+            "aliases": paper.aliases, "venue": paper.venue, "venueShort": venue["short"],
             "preprint": venue["kind"] == "preprint",
-            "year": paper.year, "month": paper.month, "arxiv": paper.arxiv,
-            "sections": paper.categories, "tags": paper.tags,
+            "year": paper.year, "month": paper.month, "when": ctx.when(paper),
+            "arxiv": paper.arxiv, "doi": paper.doi,
+            "sections": ctx.listed[paper.id], "tags": paper.tags,
             "links": {k: v for k, v in paper.links.items() if is_http_url(v)},
             "url": ctx.home(paper),
         })
-    venues_used = sorted({(paper.venue, ctx.venue(paper)["short"]) for paper in ctx.papers},
-                         key=lambda v: v[1].lower())
-    return to_json({"sections": sections,
-                    "venues": [{"key": k, "short": s} for k, s in venues_used],
-                    "papers": rows})
+    return to_json({"sections": sections, "venues": _venue_list(ctx), "papers": rows})
+
+
+def _venue_list(ctx: SiteContext) -> list[dict[str, Any]]:
+    """The venues the papers name, with every name they are found by (menu, URL, search)."""
+    used = sorted({paper.venue for paper in ctx.papers},
+                  key=lambda key: ctx.venue_short(key).lower())
+    out = []
+    for key in used:
+        known = ctx.venues.venues.get(key)
+        out.append({"key": key, "short": ctx.venue_short(key),
+                    "names": [key, *([known.short, known.name, *known.aliases] if known else [])]})
+    return out
 
 
 def search_index(ctx: SiteContext) -> str:
     """The paper search's index: what the search matches and shows, nothing more.
 
     Papers in the site's order (newest first), each `[id, title, authors, venue, when,
-    arXiv id, page]` with the venue and the page as numbers into the `venues` and `pages`
-    lists. A venue carries the words it is found by: short name, key and aliases. The worker
-    tokenizes at load (about 30 ms at 10,000 papers), so the file holds no token lists and
-    stays about the size of the text itself. Record text is left as is: the worker escapes it.
+    arXiv id, DOI, aliases, sections, tags]`, the venue a number into `venues` (its short
+    name, then every name it is found by) and the sections numbers into `sections` (title,
+    description, page). The worker tokenizes at load, with the matcher Explore uses
+    (match.js), so the file holds no token lists. Record text is left as is: the worker
+    escapes it. A paper's page is paper/<id>/.
     """
-    venue_ids: dict[str, int] = {}
-    venues: list[list[str]] = []
-    page_ids: dict[str, int] = {}
-    pages: list[str] = []
-    rows: list[list[Any]] = []
-    for paper in ctx.papers:
-        vid = venue_ids.get(paper.venue)
-        if vid is None:
-            known = ctx.venues.venues.get(paper.venue)
-            words = [paper.venue, *(known.aliases if known else [])]
-            vid = venue_ids[paper.venue] = len(venues)
-            venues.append([ctx.venue(paper)["short"], " ".join(words)])
-        url, _, anchor = ctx.home(paper).partition("#")
-        pid = page_ids.get(url)
-        if pid is None:
-            pid = page_ids[url] = len(pages)
-            pages.append(url)
-        rows.append([anchor, paper.title, paper.authors, vid, ctx.when(paper),
-                     paper.arxiv or "", pid])
-    return to_json({"version": SEARCH_INDEX_VERSION, "venues": venues, "pages": pages,
-                    "papers": rows})
+    venues = _venue_list(ctx)
+    venue_ids = {v["key"]: i for i, v in enumerate(venues)}
+    nodes = list(ctx.taxonomy.walk())
+    node_ids = {node.path: i for i, node in enumerate(nodes)}
+    rows = [[paper.id, paper.title, paper.authors, venue_ids[paper.venue], ctx.when(paper),
+             paper.arxiv or "", paper.doi or "", paper.aliases,
+             [node_ids[path] for path in ctx.listed[paper.id] if path in node_ids], paper.tags]
+            for paper in ctx.papers]
+    sections = [[node.title, node.description or "", page_url(ctx.page_of_node[node.path].path)
+                 + ("" if node is ctx.page_of_node[node.path].node else "#" + _anchor(node, ctx))]
+                for node in nodes]
+    return to_json({"version": SEARCH_INDEX_VERSION,
+                    "venues": [[v["short"], " ".join(v["names"])] for v in venues],
+                    "sections": sections, "papers": rows})
 
 
-def _bib_file(ctx: SiteContext, papers: Sequence[Paper], what: str) -> str:
-    """A .bib download: the entries shown on the pages, each computed once per build."""
-    header = (
-        f"% BibTeX of {what} ({len(papers)}) from the {ctx.project.survey.catalog_name}"
-        ".\n% Generated by effdiff-catalog from the records; edit them, not this file.\n"
-    )
-    return header + "\n" + "\n\n".join(ctx.bib(p) for p in papers) + "\n"
+def _anchor(node: Node, ctx: SiteContext) -> str:
+    """The heading anchor of a deeper section on its page (section.md.j2)."""
+    top = ctx.page_of_node[node.path].node
+    return node.path[len(top.path) + 1:].replace("/", "--")
 
 
 def feed(ctx: SiteContext) -> str:
     """The Atom feed of the recently added papers; absolute links when the site URL is known."""
     site_url = ctx.options.site_url
     base = site_url.rstrip("/") + "/" if site_url and is_http_url(site_url) else None
-    recent_papers = recently_added(ctx)
     return ctx.render(
         "feed.xml.j2",
-        base=base,
+        base=base, author=ctx.project.survey.catalog_name,
+        title=f"{ctx.project.survey.short_title or ctx.project.survey.title}: "
+              "recently added papers",
         updated=_atom_time(max((p.added for p in ctx.papers), default=dt.date(2024, 1, 1))),
         entries=[{
             "paper": p, "venue": ctx.venue(p), "updated": _atom_time(p.added),
             "link": (base + ctx.home(p)) if base else ctx.home(p),
-        } for p in recent_papers],
+        } for p in recently_added(ctx)],
     )
 
 
@@ -331,12 +394,16 @@ def _atom_time(day: dt.date) -> str:
 # --- the site, in build order -----------------------------------------------------------
 
 PARTS: tuple[Part, ...] = (
-    Part(section_paths, section_items),  # the section pages first: a build needs them first
+    # The pages in the order MkDocs reads them (plugin.read_order): the sections first ...
     one_page(f"{PAPERS_DIR}/index.md", "Papers", papers_index),
-    one_page("explore.md", "Explore", explore),
+    Part(section_paths, section_items),
+    one_page("cite.md", "How to cite", cite),
     one_page("downloads.md", "Downloads", downloads),
-    one_page("frameworks.md", "Frameworks", frameworks),
+    one_page("explore.md", "Explore", explore),
     one_page("recent.md", "Recently added", recent),
     one_page("stats.md", "Statistics", stats),
-    Part(data_paths, data_files),  # the data files last: a build copies them last
+    Part(paper_page_paths, paper_pages),
+    # ... then the files MkDocs only copies, which a background build writes last.
+    Part(data_paths, data_files),
+    Part(paper_download_paths, paper_download_items),
 )

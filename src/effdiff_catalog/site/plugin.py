@@ -21,9 +21,9 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from markupsafe import escape
 from mkdocs.config import base
@@ -45,8 +45,18 @@ from effdiff_catalog.records.catalog import (
 from effdiff_catalog.records.project import Project, load_project
 from effdiff_catalog.records.taxonomy import Taxonomy
 from effdiff_catalog.resources import package_path
-from effdiff_catalog.site import build_site, site_nav, site_paths
+from effdiff_catalog.site import build_site, site_nav
 from effdiff_catalog.site.background import BackgroundSite, SiteGenerationError, can_fork
+from effdiff_catalog.site.context import is_download
+from effdiff_catalog.site.fastpath import (
+    HTML_KINDS,
+    STASH_KINDS,
+    EntryStash,
+    SharedBlocks,
+    kind,
+    move_search_docs,
+    skip_markdown,
+)
 from effdiff_catalog.site.settings import config_settings
 from effdiff_catalog.site.theme import (
     ASSETS_URL,
@@ -57,6 +67,7 @@ from effdiff_catalog.site.theme import (
 )
 
 log = logging.getLogger("mkdocs.plugins.effdiff")
+T = TypeVar("T")
 
 
 class EffdiffConfig(base.Config):
@@ -71,6 +82,9 @@ class EffdiffConfig(base.Config):
     # false: the site's files are already in docs_dir and the theme folder, written by
     # `effdiff site-source`; the plugin then only does what MkDocs alone needs.
     generate = c.Type(bool, default=True)
+    # The paper pages without Python-Markdown and with the theme's navigation rendered once
+    # (site.fastpath); false renders them like any page (the same site, slower).
+    fast_pages = c.Type(bool, default=True)
 
 
 class EffdiffPlugin(BasePlugin[EffdiffConfig]):
@@ -81,9 +95,11 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         self._reset()
 
     def _reset(self) -> None:
+        self.stash = EntryStash()
         self.root: Path | None = None
         self.paths: list[str] = []
-        self.content: dict[str, str] | None = None
+        self.generated: set[str] = set()
+        self.content: dict[str, str] = {}
         self.background: BackgroundSite | None = None
         self.waited = 0.0
         self.warned = False
@@ -101,19 +117,17 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         return config
 
     def _start_generation(self, config: MkDocsConfig) -> None:
-        """Theme, file list and navigation now; the content in process, or in a forked
-        process that MkDocs reads from as it goes."""
+        """Theme, settings and navigation now; the files in process, or in a forked process
+        that MkDocs reads from as it goes (the file list once the records are loaded)."""
         started = time.perf_counter()
         self.root = self._catalog_root(config)
         _add_theme(config)
         _apply_settings(config, load_project(self.root))
         taxonomy = Taxonomy.load(self.root / TAXONOMY_FILE)
-        paper_search = self.config.paper_search
-        self.paths = site_paths(taxonomy, paper_search=paper_search)
         if self._in_background():
             log.debug("generating the site from %s in a background process", self.root)
             self.background = BackgroundSite(self.root, site_url=config.site_url or None,
-                                             paper_search=paper_search,
+                                             paper_search=self.config.paper_search,
                                              workers=os.cpu_count() or 1)
             self.waited = time.perf_counter() - started
         else:
@@ -143,35 +157,33 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         output = build_site(catalog, site_url=config.site_url or None,
                             paper_search=self.config.paper_search)
         self.content = {item.path: item.content for item in output.pages + output.assets}
+        self.paths = list(self.content)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.generate:
-            return files
+            return Files(sorted(files, key=lambda file: read_order(file.src_uri)))
         for asset in package_assets():
             files.append(File.generated(config, f"{ASSETS_URL}/{asset.name}",
                                         abs_src_path=str(asset)))
-        content, self.content = self.content, None
+        if self.background is not None:
+            self.paths = self._wait(self.background.paths)
+        self.generated = set(self.paths)
         for path in self.paths:
             existing = files.get_file_from_path(path)
             if existing is not None:
                 log.warning("docs/%s is generated from the records; the hand-written file "
                             "is ignored", path)
                 files.remove(existing)
-            # In the background case the content is filled in when MkDocs gets to the file.
-            files.append(File.generated(config, path, content=content[path] if content else ""))
-        return Files(sorted(files, key=lambda file: walk_order(file.src_uri)))
+            if not is_download(path):  # MkDocs never needs those: written after the build
+                # In the background case the content is filled in when MkDocs gets to it.
+                content = self.content.pop(path) if self.content else ""
+                files.append(File.generated(config, path, content=content))
+        return Files(sorted(files, key=lambda file: read_order(file.src_uri)))
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.globals["effdiff_paper_search"] = self.config.paper_search
-        if self.background is not None:
-            for path in self.paths:
-                file = files.get_file_from_path(path)
-                if file is not None and not file.is_documentation_page():
-                    file.content_string = self._fetch(path)
-            # What the background generation cost the build: starting it, and waiting for it.
-            log.info("effdiff: site generated in a background process; MkDocs waited %.2f s "
-                     "for it", self.waited)
-            self._close()
+        if self.config.fast_pages:
+            env.globals["effdiff_shared"] = SharedBlocks()
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -182,21 +194,62 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
             value = page.meta.get(key)
             if isinstance(value, str):
                 page.meta[key] = escape(value)
+        generated = kind(page)
+        if self.config.paper_search and generated in ("paper", "section"):
+            page.meta["search"] = {"exclude": True}  # the paper search has them
+        if self.config.fast_pages and generated in HTML_KINDS:
+            skip_markdown(page)
+        if self.config.fast_pages and generated in STASH_KINDS:
+            return self.stash.put(page, markdown)
         return markdown
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        return self.stash.take(page, html)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.generate:
+            self._write_files(Path(config.site_dir))
+        if self.config.paper_search:
+            move_search_docs(Path(config.site_dir))
+
+    def _write_files(self, site_dir: Path) -> None:
+        """The downloads, which MkDocs never sees (30,000 small files at 10,000 papers, in
+        one folder), and in the background case the other files that are not pages, over
+        the empty ones MkDocs copied: the process made them while MkDocs rendered."""
+        folders: set[Path] = set()
+        for path in self.paths:
+            if is_download(path) or (self.background is not None and not path.endswith(".md")):
+                content = self._fetch(path) if self.background else self.content.pop(path)
+                target = site_dir / path
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                target.write_text(content, encoding="utf-8")
+        if self.background is not None:
+            # What the background generation cost the build: starting it, waiting for it.
+            log.info("effdiff: site generated in a background process; MkDocs waited %.2f s "
+                     "for it", self.waited)
+        self._close()
+
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        if self.background is not None and page.file.src_uri in self.paths:
+        if self.background is not None and page.file.src_uri in self.generated:
             page.file.content_string = self._fetch(page.file.src_uri)
         return page
 
     def _fetch(self, path: str) -> str:
         assert self.background is not None
+        if not self.warned:
+            self.warned = True
+            _warn_left_out(self._wait(self.background.diagnostics))
+        background = self.background
+        return self._wait(lambda: background.get(path))
+
+    def _wait(self, answer: Callable[[], T]) -> T:
+        """An answer of the background process, counting the time MkDocs waited for it."""
         started = time.perf_counter()
         try:
-            if not self.warned:
-                self.warned = True
-                _warn_left_out(self.background.diagnostics())
-            return self.background.get(path)
+            return answer()
         except SiteGenerationError as exc:
             raise PluginError(str(exc)) from exc
         finally:
@@ -213,7 +266,7 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         if self.background is not None:
             self.background.close()
         self.background = None
-        self.content = None
+        self.content = {}
         self.warned = False
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -226,12 +279,14 @@ class EffdiffPlugin(BasePlugin[EffdiffConfig]):
         return server
 
 
-def walk_order(src_uri: str) -> tuple[tuple[str, ...], bool, str]:
-    """Where MkDocs would list a file that it found in docs_dir (a directory's files before
-    its sub-directories, index first): the order of the search index and the sitemap, kept
-    the same whether a page is generated in memory or read from a site source folder."""
+def read_order(src_uri: str) -> tuple[bool, tuple[str, ...], bool, str]:
+    """The order MkDocs reads (and lists) the files in: the section pages first, the costly
+    ones to convert, while the background process makes the paper pages; then the rest as
+    MkDocs would list them from docs_dir (a folder's files before its sub-folders, index
+    first). The same whether a page is generated in memory or read from a site source."""
     *folders, name = src_uri.split("/")
-    return (tuple(folders), name.rsplit(".", 1)[0] not in ("index", "README"), name)
+    return (folders[:1] != [PAPERS_DIR], tuple(folders),
+            name.rsplit(".", 1)[0] not in ("index", "README"), name)
 
 
 def _apply_settings(config: MkDocsConfig, project: Project) -> None:

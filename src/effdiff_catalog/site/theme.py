@@ -17,7 +17,7 @@ ASSETS_SOURCE = package_path("templates", "site", "assets")
 ASSETS_URL = "assets/effdiff"
 # Of the package's assets, those every page loads (the others are fetched by these).
 PAGE_STYLES = ("site.css",)
-PAGE_SCRIPTS = ("site.js",)
+PAGE_SCRIPTS = ("match.js", "site.js")
 # The nav item of mkdocs.yml that stands for the taxonomy's pages.
 NAV_PLACEHOLDER = "papers/index.md"
 
