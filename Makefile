@@ -8,7 +8,9 @@ EFFDIFF := $(BIN)/effdiff
 # Quiets mkdocs-material's end-of-life banner in build logs.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install schema validate readme bib site test lint check bench clean
+SITE_SOURCE := build/site-source
+
+.PHONY: install schema validate readme bib site site-source site-zensical test lint check bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +32,12 @@ readme: install  ## Regenerate the paper list inside README.md
 
 site: install schema validate readme  ## Validate, regenerate everything, build the website into site/
 	$(BIN)/mkdocs build --strict -d site
+
+site-source: install  ## Write the website's sources into build/site-source (for engines without plugins)
+	$(EFFDIFF) site-source --out $(SITE_SOURCE)
+
+site-zensical: site-source  ## Build the same website with Zensical, into build/site-source/site
+	cd $(SITE_SOURCE) && $(abspath $(BIN))/zensical build --strict --clean
 
 test: install  ## Run the whole test suite
 	$(BIN)/python -m pytest -q -n 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def test_every_paper_appears_on_the_page_of_each_of_its_sections(
         for category in paper.categories:
             top, *rest = category.split("/")
             path = f"papers/{top}/{rest[0]}.md" if rest else f"papers/{top}/index.md"
-            assert f'<h3 id="{paper.id}"' in output.page(path).content
+            assert re.search(f'<h[23] id="{paper.id}"', output.page(path).content), path
 
 
 def test_deeper_sections_become_headings_of_their_page(output: SiteOutput) -> None:
@@ -76,10 +77,14 @@ def test_record_text_is_escaped_for_html_and_markdown(catalog: Catalog) -> None:
     catalog2 = type(catalog)(catalog.root, catalog.taxonomy, catalog.venues, others)
     catalog2.entries.append(type(catalog.entries[0])(paper, catalog.entries[0].file))
     out = build_site(catalog2, bib_entry=lambda p: "@misc{k,}")
-    page = out.page("papers/algorithm/efficient-training.md").content
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [x](javascript:y)" in page
-    assert "<script>" not in page and "<img" not in page and "<svg" not in page
-    assert "&lt;b&gt;" in page
+    for path in ("papers/algorithm/efficient-training.md", "paper/ddim-2021/index.md"):
+        page = out.page(path).content
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [x](javascript:y)" in page, path
+        assert "<script>" not in page and "<img" not in page and "<svg" not in page, path
+    paper_page = out.page("paper/ddim-2021/index.md").content
+    assert "**bold** &lt;b&gt;" in paper_page and "&lt;svg onload=q&gt;" in paper_page
+    # The front matter holds the title as a JSON string: no YAML or HTML break-out.
+    assert 'title: "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e \\u0026' in paper_page
     explore_data = out.asset("assets/effdiff/catalog.json").content
     assert "<" not in explore_data  # safe even if inlined into HTML
     assert json.loads(explore_data)["papers"]
@@ -132,7 +137,9 @@ def test_stats_count_years_venues_and_preprints(catalog: Catalog, output: SiteOu
     preprints = sum(p.venue == "arxiv" for p in papers)
     assert f"<tr><td>Preprint (arXiv only)</td><td>{preprints}</td></tr>" in stats
     assert f"<tr><td>Published</td><td>{len(papers) - preprints}</td></tr>" in stats
-    assert "<tr><td>2024</td><td>4</td></tr>" in stats
+    assert '<tr><td><a href="../explore/?year=2024">2024</a></td><td>4</td></tr>' in stats
+    assert '<a href="../explore/?venue=cvpr"><g class="effdiff-chart__row"' in stats
+    assert '<a href="../explore/?section=frameworks">' in stats
     assert stats.count("<svg") == 4
 
 
@@ -142,10 +149,14 @@ def test_recent_page_is_newest_first_and_the_feed_has_every_paper(output: SiteOu
     assert output.asset("feed.xml").content.count("<entry>") == 8
 
 
-def test_frameworks_table_links_to_the_paper_entry(output: SiteOutput) -> None:
-    table = output.page("frameworks.md").content
-    assert "FlashAttention" in table and "DeepCache" in table
-    assert 'href="../papers/system/caching-technique/#deepcache-2024"' in table
+def test_the_frameworks_section_holds_the_table_and_the_paper_it_cites(
+    output: SiteOutput,
+) -> None:
+    page = output.page("papers/frameworks/index.md").content
+    assert "FlashAttention" in page and "<strong>DeepCache</strong>" in page
+    assert '<a href="../../paper/deepcache-2024/">Paper</a>' in page
+    assert '<h2 id="deepcache-2024"' in page  # listed there through the framework
+    assert "\u2705" not in page and ">Yes<" in page and ">No<" in page
 
 
 def test_bibtex_files_per_top_level_section(output: SiteOutput) -> None:
@@ -154,19 +165,23 @@ def test_bibtex_files_per_top_level_section(output: SiteOutput) -> None:
     assert output.asset("bib/algorithm.bib").content.count("@") == 4
 
 
-def test_the_search_index_holds_every_paper_with_its_entry_url(
+def test_the_search_index_holds_every_paper_with_what_it_is_found_by(
     catalog: Catalog, output: SiteOutput
 ) -> None:
     index = json.loads(output.asset(SEARCH_JSON).content)
-    assert index["version"] == 1
+    assert index["version"] == 2
     rows = {row[0]: row for row in index["papers"]}
     assert set(rows) == {p.id for p in catalog.papers()}
-    pid, title, authors, venue, when, arxiv, page = rows["deepcache-2024"]
+    pid, title, authors, venue, when, arxiv, doi, aliases, sections, tags = rows["deepcache-2024"]
     assert title == "DeepCache: Accelerating Diffusion Models for Free"
     assert authors == ["Xinyin Ma", "Gongfan Fang", "Xinchao Wang"]
     assert index["venues"][venue][0] == "CVPR" and "cvpr" in index["venues"][venue][1]
-    assert (when, arxiv) == ("2024", "2312.00858")
-    assert index["pages"][page] == "papers/system/caching-technique/"
+    assert (when, arxiv, doi) == ("2024", "2312.00858", "10.1109/CVPR52733.2024.01492")
+    # Listed under its own section and, through the DeepCache framework, under Frameworks.
+    titles = [index["sections"][i][0] for i in sections]
+    assert titles == ["Caching Technique", "Frameworks"]
+    assert index["sections"][sections[0]][2] == "papers/system/caching-technique/"
+    assert tags == ["caching", "u-net"] and aliases == []
     # A preprint shows its month, as on the entry.
     fora = rows["fora-2024"]
     assert index["venues"][fora[3]][0] == "arXiv" and fora[4].startswith("2024.")
@@ -193,7 +208,7 @@ def test_entries_stay_out_of_materials_index_only_with_the_paper_search(
     catalog: Catalog, output: SiteOutput
 ) -> None:
     page = output.page("papers/system/caching-technique.md").content
-    assert '<h3 id="deepcache-2024" data-search-exclude>' in page
+    assert '<h2 id="deepcache-2024" data-search-exclude>' in page
     assert '<div class="effdiff-entry" data-id="deepcache-2024" data-search-exclude>' in page
     stock = build_site(catalog, bib_entry=lambda p: "", paper_search=False)
     assert "data-search-exclude>" not in stock.page(
@@ -208,4 +223,20 @@ def test_a_paper_listed_twice_on_a_page_is_rendered_once(catalog: Catalog) -> No
     out = build_site(catalog, bib_entry=lambda p: "")
     for page in out.pages:
         for paper in catalog.papers():
-            assert page.content.count(f'<h3 id="{paper.id}"') <= 1, (page.path, paper.id)
+            assert len(re.findall(f'<h[23] id="{paper.id}"', page.content)) <= 1, (
+                page.path, paper.id)
+
+
+def test_the_site_settings_come_from_the_project_file(catalog: Catalog) -> None:
+    from effdiff_catalog.site.settings import config_settings
+
+    project = catalog.project
+    settings = config_settings(project, {"extra": {"social": [{"link": "https://x.org"}]}})
+    assert settings["site_name"] == "Fixture Diffusion"
+    assert settings["site_description"].startswith(f'The papers of "{project.survey.title}"')
+    assert settings["site_url"] == "https://example.org/fixture-site/"
+    assert settings["extra"]["social"][0] == {"link": "https://x.org"}  # the config's own
+    assert settings["extra"]["social"][1]["link"] == "https://github.com/example/fixture-catalog"
+    assert settings["extra"]["social"][1]["icon"] == "fontawesome/brands/github"
+    preview = config_settings(project, {"site_url": "https://preview.example/"})
+    assert "site_url" not in preview  # a site URL in mkdocs.yml wins

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from effdiff_catalog.records.catalog import load_catalog
-from effdiff_catalog.records.taxonomy import Taxonomy
 from effdiff_catalog.site import background as background_module
 from effdiff_catalog.site import build_site, iter_site, site_paths
 from effdiff_catalog.site.background import BackgroundSite, SiteGenerationError
@@ -35,9 +34,13 @@ def catalog_copy(tmp_path: Path) -> Path:
 def test_site_paths_are_what_iter_site_yields_in_order(paper_search: bool) -> None:
     catalog, _ = load_catalog(FIXTURE)
     made = [item.path for item in iter_site(catalog, paper_search=paper_search)]
-    assert made == site_paths(catalog.taxonomy, paper_search=paper_search)
-    # The section pages come first: a build renders them first.
-    assert made[0] == "papers/algorithm/index.md"
+    assert made == site_paths(catalog, paper_search=paper_search)
+    # In the order the plugin has MkDocs read them: the section pages first, the other
+    # pages, then the files that are not pages.
+    assert made[0] == "papers/index.md"
+    order = [made.index(path) for path in ("papers/system/caching-technique.md", "cite.md",
+                                          "paper/deepcache-2024/index.md", "feed.xml")]
+    assert order == sorted(order)
 
 
 def test_site_paths_hold_sections_with_no_papers(catalog_copy: Path) -> None:
@@ -47,8 +50,8 @@ def test_site_paths_hold_sections_with_no_papers(catalog_copy: Path) -> None:
     catalog, _ = load_catalog(catalog_copy)
     assert catalog.papers() == []
     made = {item.path: item.content for item in iter_site(catalog)}
-    assert list(made) == site_paths(Taxonomy.load(catalog_copy / "taxonomy.yaml"))
-    assert "(0)" in made["bib/system.bib"] and "@" not in made["bib/system.bib"]
+    assert list(made) == site_paths(catalog)
+    assert "of 0 paper(s)" in made["bib/system.bib"] and "@" not in made["bib/system.bib"]
 
 
 def test_background_files_equal_the_in_process_files() -> None:
@@ -57,6 +60,7 @@ def test_background_files_equal_the_in_process_files() -> None:
     site = BackgroundSite(FIXTURE)
     try:
         assert site.diagnostics() == []
+        assert site.paths() == site_paths(catalog)
         for item in expected.pages + expected.assets:
             assert site.get(item.path) == item.content, item.path
         with pytest.raises(SiteGenerationError, match="made no file 'nope.md'"):
@@ -86,7 +90,7 @@ def test_a_failure_in_the_process_reaches_the_caller_with_its_traceback(
     site = BackgroundSite(catalog_copy)
     try:
         with pytest.raises(SiteGenerationError) as caught:
-            site.get("papers/algorithm/index.md")
+            site.get("papers/index.md")
         message = str(caught.value)
         assert message.startswith("site generation failed:")
         assert "Traceback" in message and "load_catalog" in message
@@ -108,7 +112,7 @@ def test_a_process_that_dies_is_reported_not_waited_for(
     monkeypatch.setattr(background_module, "iter_site", first_page_then_hang)
     site = BackgroundSite(FIXTURE)
     try:
-        assert site.get("papers/algorithm/index.md").startswith("---")
+        assert site.get("papers/index.md").startswith("---")
         os.kill(site._process.pid, signal.SIGKILL)  # noqa: SLF001 - the process under test
         started = time.monotonic()
         with pytest.raises(SiteGenerationError, match=r"ended before finishing \(exit code -9\)"):

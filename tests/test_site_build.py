@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,21 +12,8 @@ import bibtexparser
 import pytest
 
 from effdiff_catalog.records.catalog import load_catalog
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE = REPO / "tests" / "fixtures" / "site-catalog"
-
-
-def mkdocs_build(
-    catalog: Path, out: Path, *extra: str, background: str = "auto"
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EFFDIFF_CATALOG_ROOT": str(catalog), "NO_MKDOCS_2_WARNING": "1",
-           "EFFDIFF_SITE_BACKGROUND": background}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(out),
-         *extra],
-        env=env, capture_output=True, text=True, cwd=REPO, timeout=300,
-    )
+from tests.browser.siteserver import FIXTURE_CATALOG as FIXTURE
+from tests.browser.siteserver import REPO, mkdocs_build, site_contents, site_prefix
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +56,18 @@ def test_strict_build_generates_one_page_per_taxonomy_section(site: Path) -> Non
         elif node.depth == 1:
             top = node.path.split("/")[0]
             assert (site / "papers" / top / node.slug / "index.html").is_file()
-    for name in ("explore", "stats", "recent", "frameworks", "downloads", "about", "cite",
-                 "contributing"):
+    for name in ("explore", "stats", "recent", "downloads", "about", "cite", "contributing"):
         assert (site / name / "index.html").is_file(), name
+
+
+def test_every_paper_has_a_page_and_its_entry_in_three_formats(site: Path) -> None:
+    catalog, _ = load_catalog(FIXTURE)
+    for paper in catalog.papers():
+        assert (site / "paper" / paper.id / "index.html").is_file(), paper.id
+        for extension in ("bib", "ris", "json"):
+            download = site / "download" / f"{paper.id}.{extension}"
+            assert download.stat().st_size > 50, download
+    assert not (site / "paper" / "deepcache-framework").exists()  # frameworks get none
 
 
 def test_generated_pages_are_not_written_to_docs(site: Path) -> None:
@@ -84,16 +76,22 @@ def test_generated_pages_are_not_written_to_docs(site: Path) -> None:
 
 
 def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
+    """Links as a browser follows them, with the site at its site URL's path (404.html links
+    root-absolute to it, the other pages relatively)."""
     pages = {p: parse(p) for p in site.rglob("*.html")}
+    prefix = site_prefix(FIXTURE)
     checked = 0
     broken: list[str] = []
     for path, parsed in pages.items():
-        base = "http://site/" + str(path.relative_to(site))
+        base = f"http://site{prefix}" + str(path.relative_to(site))
         for link in parsed.links:
             url = urlparse(urljoin(base, link))
             if url.scheme != "http" or url.netloc != "site":
                 continue
-            target = site / unquote(url.path.lstrip("/"))
+            if not url.path.startswith(prefix):
+                broken.append(f"{path.relative_to(site)}: {link} (outside the site)")
+                continue
+            target = site / unquote(url.path[len(prefix):])
             if target.is_dir():
                 target = target / "index.html"
             checked += 1
@@ -126,18 +124,23 @@ def test_the_paper_search_index_holds_each_paper_with_its_searchable_facts(
     assert deepcache[1] == "DeepCache: Accelerating Diffusion Models for Free"
     assert "Xinyin Ma" in deepcache[2] and deepcache[5] == "2312.00858"
     assert index["venues"][deepcache[3]][0] == "CVPR"
-    assert index["pages"][deepcache[6]] == "papers/system/caching-technique/"
     assert "@inproceedings" not in raw  # BibTeX is kept out of the index
 
 
-def test_materials_own_index_keeps_the_pages_but_not_the_entries(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    docs = {d["location"]: d for d in index["docs"]}
-    assert "papers/system/caching-technique/" in docs
-    assert "contributing/" in docs and "about/" in docs
-    assert not [loc for loc in docs if loc.endswith("#deepcache-2024")]
-    on_paper_pages = " ".join(d["text"] for loc, d in docs.items() if loc.startswith("papers/"))
-    assert "Xinyin Ma" not in on_paper_pages
+def test_materials_index_is_loaded_on_demand_with_the_hand_written_pages_only(
+    site: Path,
+) -> None:
+    """Material fetches search/search_index.json on every page view: it holds no documents;
+    the paper search worker fetches them from search-pages.json when the search is used."""
+    stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == [] and stub["config"]
+    moved = json.loads(
+        (site / "assets" / "effdiff" / "search-pages.json").read_text(encoding="utf-8"))
+    docs = {d["location"]: d for d in moved["docs"]}
+    assert "contributing/" in docs and "about/" in docs and "cite/" in docs
+    # The papers, sections and the developer page are found otherwise or not at all.
+    assert not [loc for loc in docs if loc.startswith(("paper/", "papers/", "site/"))]
+    assert "Q-Diffusion: Quantizing" not in json.dumps(moved)  # no entry of the list
 
 
 def test_the_atom_feed_is_well_formed_and_newest_first(site: Path) -> None:
@@ -171,17 +174,6 @@ def test_theme_fonts_are_off_and_nothing_is_loaded_from_a_cdn(site: Path) -> Non
                 assert not link.endswith((".js", ".css")), (page, link)
 
 
-def _contents(site: Path) -> dict[str, bytes]:
-    out = {}
-    for path in sorted(site.rglob("*")):
-        if path.is_file():
-            data = path.read_bytes()
-            # gzip headers carry a time stamp; compare what they hold.
-            out[str(path.relative_to(site))] = (gzip.decompress(data)
-                                                if path.suffix == ".gz" else data)
-    return out
-
-
 def test_generating_in_a_background_process_builds_the_same_site(
     site: Path, tmp_path: Path
 ) -> None:
@@ -190,7 +182,7 @@ def test_generating_in_a_background_process_builds_the_same_site(
                           background="always")
     assert result.returncode == 0, result.stderr
     assert "in a background process" in result.stderr
-    built, expected = _contents(tmp_path / "out"), _contents(site)
+    built, expected = site_contents(tmp_path / "out"), site_contents(site)
     assert built.keys() == expected.keys()
     different = [name for name in expected if built[name] != expected[name]]
     assert different == []
@@ -199,7 +191,8 @@ def test_generating_in_a_background_process_builds_the_same_site(
 def test_an_unknown_background_setting_is_refused(tmp_path: Path) -> None:
     result = mkdocs_build(FIXTURE, tmp_path / "out", background="sometimes")
     assert result.returncode != 0
-    assert "EFFDIFF_SITE_BACKGROUND='sometimes': expected auto, always or never" in result.stderr
+    assert "option 'background'" in result.stderr
+    assert "Expected one of: ('auto', 'always', 'never')" in result.stderr
 
 
 @pytest.mark.parametrize("background", ["never", "always"])

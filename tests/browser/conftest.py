@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, serve
+from siteserver import FIXTURE_CATALOG, REPO, Served, WatchedPage, build_site, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -58,9 +58,16 @@ def built_site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     out = tmp_path_factory.mktemp("site")
     result = build_site(FIXTURE_CATALOG, out)
     assert result.returncode == 0, result.stderr
-    server, url = serve(out)
-    yield Served(out, url)
-    server.shutdown()
+    yield from served(out, FIXTURE_CATALOG)
+
+
+@pytest.fixture(scope="session")
+def catalog_site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The survey's own catalog (papers/ of this repository), built once per session."""
+    out = tmp_path_factory.mktemp("catalog-site")
+    result = build_site(REPO, out)
+    assert result.returncode == 0, result.stderr
+    yield from served(out, REPO)
 
 
 def _local_only(route: Any) -> None:

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import bibtexparser
 import pytest
-from siteserver import FIXTURE_CATALOG, Served, WatchedPage
+from siteserver import FIXTURE_CATALOG, Served, WatchedPage, open_explore, shown_ids
 
 from effdiff_catalog.records.catalog import load_catalog
 from effdiff_catalog.records.citekeys import assign_keys
@@ -28,7 +28,7 @@ def search(page: Any, site: Served, query: str) -> Any:
     return results
 
 
-def test_typing_deepcache_finds_it_and_the_result_opens_its_entry(
+def test_typing_deepcache_finds_it_and_the_result_opens_its_page(
     page: WatchedPage, built_site: Served
 ) -> None:
     results = search(page.page, built_site, "DeepCache")
@@ -36,10 +36,9 @@ def test_typing_deepcache_finds_it_and_the_result_opens_its_entry(
     link = page.page.locator(".md-search-result__item a", has_text="DeepCache: Accelerating")
     assert link.count() >= 1
     link.first.click()
-    page.page.wait_for_url(re.compile(r"papers/system/caching-technique/(\?[^#]*)?#deepcache-2024$"))
-    heading = page.page.locator("h3#deepcache-2024")
-    assert heading.is_visible()
-    assert "DeepCache: Accelerating Diffusion Models for Free" in heading.inner_text()
+    page.page.wait_for_url(re.compile(r"/paper/deepcache-2024/(\?[^#]*)?$"))
+    heading = page.page.locator("article h1")
+    assert heading.inner_text() == "DeepCache: Accelerating Diffusion Models for Free"
     assert page.errors == []
 
 
@@ -86,18 +85,6 @@ def test_a_venue_finds_its_papers(page: WatchedPage, built_site: Served) -> None
 
 
 # --- Explore ------------------------------------------------------------------------------
-
-
-def open_explore(page: Any, site: Served, query: str = "") -> Any:
-    page.goto(site.page("explore/" + query))
-    page.locator("#effdiff-explore[data-ready]").wait_for(state="attached", timeout=10_000)
-    return page.locator("#effdiff-explore")
-
-
-def shown_ids(page: Any) -> list[str]:
-    return page.locator("#effdiff-explore tbody tr").evaluate_all(
-        "rows => rows.map(r => r.dataset.id)"
-    )
 
 
 def expected_ids(**want: Any) -> set[str]:
@@ -207,20 +194,20 @@ def test_downloaded_bibtex_parses_and_holds_exactly_the_rows_shown(
     assert page.errors == []
 
 
-def test_every_explore_row_links_to_an_existing_entry(
+def test_every_explore_row_opens_its_paper_page(
     page: WatchedPage, context: Any, built_site: Served
 ) -> None:
     pg = page.page
     open_explore(pg, built_site)
-    hrefs = pg.locator("#effdiff-explore tbody tr td:first-child a").evaluate_all(
-        "links => links.map(a => a.href)"
+    rows = pg.locator("#effdiff-explore tbody tr td:first-child a").evaluate_all(
+        "links => links.map(a => [a.href, a.textContent])"
     )
-    assert len(hrefs) == 8
-    for href in hrefs:
+    assert len(rows) == 8
+    for href, title in rows:
+        assert urlparse(href).path.endswith("/paper/" + urlparse(href).path.split("/")[-2] + "/")
         target = context.new_page()
         target.goto(href)
-        anchor = urlparse(href).fragment
-        assert target.locator(f"[id='{anchor}']").count() == 1, href
+        assert target.locator("article h1").inner_text() == title, href
         target.close()
 
 
@@ -232,12 +219,11 @@ def test_copy_bibtex_puts_the_entry_on_the_clipboard(
 ) -> None:
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     pg = page.page
-    pg.goto(built_site.page("papers/system/caching-technique/#deepcache-2024"))
-    entry = pg.locator(".effdiff-entry[data-id=deepcache-2024]")
-    entry.locator("details.effdiff-bib summary").click()
+    pg.goto(built_site.page("paper/deepcache-2024/"))
+    entry = pg.locator(".effdiff-paper[data-id=deepcache-2024]")
     entry.locator("button.effdiff-copy").click()
-    pg.wait_for_function("document.querySelector('.effdiff-entry[data-id=deepcache-2024] "
-                         "button.effdiff-copy').hasAttribute('data-copied')")
+    pg.wait_for_function("document.querySelector('.effdiff-paper button.effdiff-copy')"
+                         ".hasAttribute('data-copied')")
     copied = pg.evaluate("navigator.clipboard.readText()")
     shown = entry.locator("pre code").inner_text()
     assert copied.strip() == shown.strip()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, serve
+from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, served
 
 pytestmark = pytest.mark.browser
 
@@ -58,13 +58,11 @@ def hostile_site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     assert result.returncode == 0, result.stderr
     assert "jslink-2024" in result.stderr and "url-scheme" in result.stderr
     assert "hostile-2024" not in result.stderr  # it loads: its content is the test
-    server, url = serve(out)
-    yield Served(out, url)
-    server.shutdown()
+    yield from served(out, catalog)
 
 
 PAGES = [
-    "papers/system/caching-technique/", "explore/", "recent/", "stats/",
+    "papers/system/caching-technique/", "paper/hostile-2024/", "explore/", "recent/", "stats/",
     "explore/?text=evil", "?q=Evil",
 ]
 
@@ -81,27 +79,34 @@ def test_nothing_runs_and_the_text_shows_as_text(
     pg.wait_for_timeout(300)
     assert pg.evaluate("window.__pwned") is None
     content = pg.locator("article.md-content__inner")
-    assert content.locator("script").count() == 0
+    # No script but the paper page's JSON-LD data (a script that does not run).
+    assert content.locator("script:not([type='application/ld+json'])").count() == 0
     assert content.locator("img[onerror], svg[onload], b[onmouseover]").count() == 0
     assert pg.locator("a[href^='javascript:' i]").count() == 0
-    if path in ("papers/system/caching-technique/", "explore/", "recent/", "explore/?text=evil"):
+    if path in ("papers/system/caching-technique/", "paper/hostile-2024/", "explore/", "recent/",
+                "explore/?text=evil"):
         assert SCRIPT_TITLE in content.inner_text()
     assert page.errors == []
 
 
-def test_the_entry_shows_every_hostile_field_verbatim(
+def test_the_paper_page_shows_every_hostile_field_verbatim(
     page: WatchedPage, hostile_site: Served
 ) -> None:
     pg = page.page
-    pg.goto(hostile_site.page("papers/system/caching-technique/#hostile-2024"))
-    entry = pg.locator(".effdiff-entry[data-id=hostile-2024]")
+    pg.goto(hostile_site.page("paper/hostile-2024/"))
+    pg.locator(".effdiff-paper__note summary").click()
+    entry = pg.locator(".effdiff-paper[data-id=hostile-2024]")
     text = entry.inner_text()
     for value in (SCRIPT_TITLE, IMG_AUTHOR, MD_NOTE, TAG, "Eve [x](javascript:alert(1))"):
         assert value in text
+    assert pg.title().startswith(SCRIPT_TITLE)  # the <title>, escaped by the plugin
+    assert pg.locator(".md-header__topic").last.inner_text().strip() == SCRIPT_TITLE
+    data = json.loads(pg.locator("script[type='application/ld+json']").text_content())
+    assert data["headline"] == SCRIPT_TITLE and IMG_AUTHOR in [a["name"] for a in data["author"]]
     assert entry.locator("a", has_text="click me").count() == 0
     assert entry.locator("strong, b").count() == 0
     # The one link kept is the http(s) one, with its query intact.
-    assert entry.locator("a.effdiff-link").first.get_attribute("href") == (
+    assert entry.locator("a.effdiff-link", has_text="Paper").first.get_attribute("href") == (
         "https://example.org/paper?a=1&b=<2>")
     assert pg.evaluate("window.__pwned") is None
 

@@ -11,9 +11,10 @@ import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
-from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, serve
+from siteserver import FIXTURE_CATALOG, Served, WatchedPage, build_site, served
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +47,7 @@ def search_site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     out = root / "site"
     result = build_site(catalog, out)
     assert result.returncode == 0, result.stderr
-    server, url = serve(out)
-    yield Served(out, url)
-    server.shutdown()
+    yield from served(out, catalog)
 
 
 def ready(page: Any, site: Served, path: str = "") -> Any:
@@ -85,15 +84,23 @@ def matching(page: Any) -> int:
     return int(found.group(1)) if found else (1 if "1 matching" in meta else 0)
 
 
-def test_material_search_runs_our_worker_and_index_not_lunr(
+def test_material_search_runs_our_worker_and_loads_the_index_on_first_focus(
     page: WatchedPage, search_site: Served
 ) -> None:
     requested: list[str] = []
-    page.page.on("request", lambda r: requested.append(r.url))
-    ready(page.page, search_site)
+    page.page.on("request", lambda r: requested.append(urlparse(r.url).path))
+    box = ready(page.page, search_site)
+    page.page.wait_for_timeout(500)
     assert any(u.endswith("/assets/effdiff/search-worker.js") for u in requested)
-    assert any(u.endswith("/assets/effdiff/search-papers.json") for u in requested)
     assert not any(re.search(r"workers/search\.[0-9a-f]+\.min\.js", u) for u in requested)
+    indexes = ("/assets/effdiff/search-papers.json", "/assets/effdiff/search-pages.json")
+    assert not [u for u in requested if u.endswith(indexes)]  # nothing on a page view
+    box.focus()
+    page.page.wait_for_function(
+        "() => performance.getEntriesByType('resource').length > 0")
+    page.page.wait_for_timeout(500)
+    assert {u for u in requested if u.endswith(indexes)} == {
+        urlparse(search_site.page(index.lstrip("/"))).path for index in indexes}
     assert page.errors == []
 
 
@@ -111,14 +118,13 @@ def test_one_paper_is_one_result_with_its_venue_year_and_authors(
         f"{items.count()} matching documents")
 
 
-def test_the_result_opens_the_entry_on_its_first_section_page(
-    page: WatchedPage, search_site: Served
-) -> None:
+def test_the_result_opens_the_papers_page(page: WatchedPage, search_site: Served) -> None:
     results(page.page, "Müller", search_site)
     link = page.page.locator(".md-search-result__item a", has_text="Sparse Attention Kernels")
     link.first.click()
-    page.page.wait_for_url(re.compile(r"papers/system/parallel-computing/\?h=[^#]*#accent-2024$"))
-    assert page.page.locator("h3#accent-2024").is_visible()
+    page.page.wait_for_url(re.compile(r"/paper/accent-2024/\?h=[^#]*$"))
+    assert page.page.locator("article h1").inner_text() == (
+        "Sparse Attention Kernels for Diffusion Transformers")
     assert page.errors == []
 
 
@@ -196,17 +202,18 @@ def test_the_q_parameter_opens_search_with_results(
 def test_enter_opens_the_best_result(page: WatchedPage, search_site: Served) -> None:
     results(page.page, "Selvaraju", search_site)
     page.page.keyboard.press("Enter")
-    page.page.wait_for_url(re.compile(r"#fora-2024$"))
-    assert page.page.locator("h3#fora-2024").is_visible()
+    page.page.wait_for_url(re.compile(r"/paper/fora-2024/(\?[^#]*)?$"))
+    assert "FORA" in page.page.locator("article h1").inner_text()
 
 
-def test_the_paper_entries_are_not_in_materials_own_index(search_site: Served) -> None:
-    index = json.loads((search_site.root / "search" / "search_index.json").read_text(
-        encoding="utf-8"))
-    on_paper_pages = [d for d in index["docs"] if d["location"].startswith("papers/")]
-    assert on_paper_pages  # the section pages themselves stay findable
-    for doc in on_paper_pages:
-        assert "#deepcache-2024" not in doc["location"]
-        assert "DeepCache" not in doc["title"] + doc["text"]
-        assert "Xinyin Ma" not in doc["text"]
-    assert "Caching Technique" in [d["title"] for d in on_paper_pages]
+def test_materials_own_index_is_left_empty_and_holds_no_paper(search_site: Served) -> None:
+    """Material fetches its index on every page view: the documents are in the file the
+    paper search fetches on demand, and the papers and sections are in its own index."""
+    stub = json.loads((search_site.root / "search" / "search_index.json").read_text("utf-8"))
+    assert stub["docs"] == []
+    moved = json.loads((search_site.root / "assets" / "effdiff" / "search-pages.json")
+                       .read_text(encoding="utf-8"))
+    locations = [d["location"] for d in moved["docs"]]
+    assert "contributing/" in locations and "about/" in locations
+    assert not [loc for loc in locations if loc.startswith(("paper/", "papers/"))]
+    assert "Q-Diffusion: Quantizing" not in json.dumps(moved)

@@ -145,6 +145,11 @@ class Paper(RecordBase):
     authors: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list, description="Full names, in the paper's order."
     )
+    aliases: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        description="Other names the paper goes by, such as its acronym (DDIM) or its "
+        "model's name; the website's search finds the paper by them.",
+    )
     venue: str = Field(
         ...,
         pattern=SLUG_PATTERN,
@@ -201,7 +206,7 @@ RECORD_ADAPTER: TypeAdapter[Paper | Framework] = TypeAdapter(Record)
 
 # Keys in the order a record file lists them; writers and the schema use it.
 KEY_ORDER: tuple[str, ...] = (
-    "id", "kind", "title", "authors", "venue", "year", "month", "arxiv", "doi",
+    "id", "kind", "title", "authors", "aliases", "venue", "year", "month", "arxiv", "doi",
     "citation_key", "links", "categories", "tags", "framework", "paper_id", "abstract",
     "note", "venue_check", "added",
 )

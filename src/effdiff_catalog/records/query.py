@@ -160,6 +160,21 @@ def citable(records: Iterable[Record], catalog: Catalog) -> list[Paper]:
     return out
 
 
+def listed_under(catalog: Catalog) -> dict[str, list[str]]:
+    """The taxonomy paths each citable paper is listed under: its own categories, then those
+    of the frameworks that cite it (`paper_id`), each once. The website's sections, counts
+    and Explore filters use it, so that they hold what `section_sets` puts in the files."""
+    by_id = catalog.by_id()
+    listed: dict[str, list[str]] = {p.id: list(dict.fromkeys(p.categories))
+                                    for p in catalog.papers()}
+    for framework in catalog.frameworks():
+        paper = by_id.get(framework.paper_id) if framework.paper_id else None
+        if isinstance(paper, Paper):
+            paths = listed[paper.id]
+            paths.extend(c for c in framework.categories if c not in paths)
+    return listed
+
+
 def uncitable_frameworks(records: Iterable[Record], catalog: Catalog) -> list[Framework]:
     """Frameworks of a selection that `citable` leaves out, for a warning."""
     by_id = catalog.by_id()

@@ -1,8 +1,8 @@
 """The website's content, generated from the catalog: a pure function from records to pages.
 
 `build_site(catalog)` returns Markdown pages, data files and a navigation fragment. It knows
-nothing of MkDocs: a thin hook (`effdiff_catalog.site.hooks`) hands its output to the
-build, so moving to another static site generator only means another thin hook.
+nothing of MkDocs: a thin plugin (`effdiff_catalog.site.plugin`) hands its output to the
+build, so moving to another static site generator only means another thin adapter.
 """
 
 from effdiff_catalog.site.generate import (

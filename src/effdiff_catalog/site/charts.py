@@ -6,6 +6,7 @@ mkdocs-material's colour variables, so the charts follow the light and dark pale
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -18,22 +19,25 @@ VALUE_WIDTH = 50
 
 @dataclass(frozen=True)
 class BarChart:
+    """Rows of (label, value, link or None): a bar with a link opens the matching view."""
+
     id: str
     title: str
-    rows: list[tuple[str, int]]
+    rows: Sequence[tuple[str, int, str | None]]
 
 
 def bar_chart(env: jinja2.Environment, chart: BarChart) -> str:
     """A horizontal bar chart; the table of the same numbers is rendered beside it."""
-    peak = max((n for _, n in chart.rows), default=0) or 1
+    peak = max((n for _, n, _ in chart.rows), default=0) or 1
     bars = [
         {
             "label": label,
             "value": value,
+            "link": link,
             "y": index * ROW_HEIGHT,
             "width": round(BAR_WIDTH * value / peak, 1),
         }
-        for index, (label, value) in enumerate(chart.rows)
+        for index, (label, value, link) in enumerate(chart.rows)
     ]
     return env.get_template("bar_chart.svg.j2").render(
         chart=chart,
@@ -43,4 +47,5 @@ def bar_chart(env: jinja2.Environment, chart: BarChart) -> str:
         bar_width=BAR_WIDTH,
         width=LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH,
         height=max(1, len(bars)) * ROW_HEIGHT,
+        links=any(bar["link"] for bar in bars),
     )
