@@ -42,9 +42,10 @@ site-zensical: site-source  ## Build the same website with Zensical, into build/
 test: install  ## Run the whole test suite
 	$(BIN)/python -m pytest -q -n 2
 
-lint: install  ## ruff and mypy
+lint: install  ## ruff and mypy over the package, its tests and its benchmarks
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/mypy tests/browser/*.py
 
 check: lint validate site test  ## What CI runs (and the pre-commit hooks, workflow linters)
 	$(EFFDIFF) readme --check

@@ -56,18 +56,18 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from discover_world import dblp_volume  # noqa: E402
-from stub_api import StubData, StubServer  # noqa: E402
+from discover_world import dblp_volume
+from stub_api import StubData, StubServer
 
-from effdiff_catalog.checker.config import default_config  # noqa: E402
-from effdiff_catalog.discover import Candidate, Settings, fit  # noqa: E402
-from effdiff_catalog.discover.dblp import parse_dblp_bibtex  # noqa: E402
-from effdiff_catalog.discover.plan import Options, make_plan  # noqa: E402
-from effdiff_catalog.discover.project import Paper, Taxonomy, load_catalog  # noqa: E402
-from effdiff_catalog.discover.run import discover  # noqa: E402
-from effdiff_catalog.discover.sections import fit_sections  # noqa: E402
-from effdiff_catalog.identity import title_key as normalise_title  # noqa: E402
-from effdiff_catalog.records.catalog import Catalog  # noqa: E402
+from effdiff_catalog.checker.config import default_config
+from effdiff_catalog.discover import Candidate, Settings, fit
+from effdiff_catalog.discover.dblp import parse_dblp_bibtex
+from effdiff_catalog.discover.plan import Options, make_plan
+from effdiff_catalog.discover.project import Paper, Taxonomy, load_catalog
+from effdiff_catalog.discover.run import discover
+from effdiff_catalog.discover.sections import fit_sections
+from effdiff_catalog.identity import title_key as normalise_title
+from effdiff_catalog.records.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 VOLUMES = ROOT / "tests" / "fixtures" / "dblp"

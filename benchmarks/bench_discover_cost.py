@@ -32,14 +32,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from discover_world import WEEK, s2_citer, world_data  # noqa: E402
-from stub_api import StubServer  # noqa: E402
+from discover_world import WEEK, s2_citer, world_data
+from stub_api import StubServer
 
-from effdiff_catalog.checker.config import default_config  # noqa: E402
-from effdiff_catalog.discover.gather import gather  # noqa: E402
-from effdiff_catalog.discover.plan import Options, make_plan  # noqa: E402
-from effdiff_catalog.discover.run import discover  # noqa: E402
-from effdiff_catalog.records.catalog import load_catalog  # noqa: E402
+from effdiff_catalog.checker.config import default_config
+from effdiff_catalog.discover.gather import gather
+from effdiff_catalog.discover.plan import Options, make_plan
+from effdiff_catalog.discover.run import discover
+from effdiff_catalog.records.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 LATENCY = 0.1

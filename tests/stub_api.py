@@ -194,8 +194,8 @@ class StubServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     @property
     def urls(self) -> dict[str, str]:
@@ -380,7 +380,7 @@ class StubServer:
             hits = [info for info in self._all_dblp() if words and all(
                 any(t.startswith(w) for t in _words(info.get("title", ""))) for w in words)]
         page = hits[first:first + limit]
-        result = {"result": {
+        result: dict[str, Any] = {"result": {
             "query": q,
             "status": {"@code": "200", "text": "OK"},
             "hits": {"@total": str(len(hits)), "@computed": str(len(hits)),

@@ -141,7 +141,8 @@ def test_a_present_value_changes_only_with_update(world: Any) -> None:
     assert path.read_text() == before
     effdiff(["enrich", "--root", str(root), "--id", "paperqa-2023", "--update"], env)
     record = load_catalog(root)[0].by_id()["paperqa-2023"]
-    assert record.authors[-1] == "Andrew D. White"  # type: ignore[union-attr]
+    assert isinstance(record, Paper)
+    assert record.authors[-1] == "Andrew D. White"
     assert "# keep as a string" in path.read_text()
 
 

@@ -113,7 +113,9 @@ def test_a_process_that_dies_is_reported_not_waited_for(
     site = BackgroundSite(FIXTURE)
     try:
         assert site.get("papers/index.md").startswith("---")
-        os.kill(site._process.pid, signal.SIGKILL)  # noqa: SLF001 - the process under test
+        pid = site._process.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
         started = time.monotonic()
         with pytest.raises(SiteGenerationError, match=r"ended before finishing \(exit code -9\)"):
             site.get("stats.md")
@@ -132,4 +134,4 @@ def test_close_ends_a_process_that_is_still_working(monkeypatch: pytest.MonkeyPa
     started = time.monotonic()
     site.close()
     assert time.monotonic() - started < 10
-    assert not site._process.is_alive()  # noqa: SLF001
+    assert not site._process.is_alive()

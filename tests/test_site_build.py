@@ -149,7 +149,7 @@ def test_the_atom_feed_is_well_formed_and_newest_first(site: Path) -> None:
     entries = feed.findall("a:entry", ns)
     catalog, _ = load_catalog(FIXTURE)
     assert len(entries) == len(catalog.papers())
-    dates = [e.findtext("a:updated", namespaces=ns) for e in entries]
+    dates = [e.findtext("a:updated", default="", namespaces=ns) for e in entries]
     assert dates == sorted(dates, reverse=True)
     assert entries[0].findtext("a:title", namespaces=ns) == (
         "LoRA: Low-Rank Adaptation of Large Language Models")

@@ -137,7 +137,7 @@ def _generate(
         for item in iter_site(catalog, site_url=site_url, paper_search=paper_search):
             sender.send(("file", item.path, item.content))
         sender.send(("done",))
-    except BaseException:  # noqa: BLE001 - whatever it is, the build must hear of it
+    except BaseException:
         sender.send(("error", "site generation failed:\n" + traceback.format_exc()))
     finally:
         sender.close()

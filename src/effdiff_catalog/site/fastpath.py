@@ -55,7 +55,7 @@ def render_html(page: Page, config: MkDocsConfig, files: Files) -> None:
     assert page.markdown is not None
     page.content = page.markdown.strip()
     page.toc = get_toc([])
-    page._title_from_render = None  # noqa: SLF001 - what Page.render sets
+    page._title_from_render = None
     page.present_anchor_ids = set(_ID.findall(page.content))
     page.links_to_anchors = {}
 
