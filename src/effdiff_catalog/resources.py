@@ -6,8 +6,12 @@ an installed wheel (`pip install .`, `pipx`) works the same as a checkout.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
+
+import jinja2
 
 
 def package_path(*parts: str) -> Path:
@@ -20,3 +24,19 @@ def package_path(*parts: str) -> Path:
 
 
 TEMPLATES_DIR = package_path("templates")
+
+
+def template_environment(templates_dir: Path, *, autoescape: bool,
+                         filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
+    """The one Jinja set-up of every generated file: strict about undefined names, block
+    tags that leave no blank lines, and the caller's escaping filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(filters)
+    return env

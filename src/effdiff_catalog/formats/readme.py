@@ -30,7 +30,7 @@ from effdiff_catalog.records.catalog import Catalog
 from effdiff_catalog.records.models import Framework, Links, Paper
 from effdiff_catalog.records.venues import VenueRegistry
 from effdiff_catalog.records.writer import atomic_write
-from effdiff_catalog.resources import package_path
+from effdiff_catalog.resources import package_path, template_environment
 
 TEMPLATES_DIR = package_path("templates")
 README_FILE = "README.md"
@@ -198,18 +198,8 @@ def markdown_environment(templates_dir: Path) -> jinja2.Environment:
     No HTML autoescape: Markdown escaping is explicit, through the `md`, `cell` and `url`
     filters (or done before the template, as for README entries).
     """
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["md"] = escape_markdown
-    env.filters["cell"] = escape_cell
-    env.filters["url"] = safe_url
-    return env
+    return template_environment(templates_dir, autoescape=False, filters={
+        "md": escape_markdown, "cell": escape_cell, "url": safe_url})
 
 
 def render_regions(catalog: Catalog, templates_dir: Path = TEMPLATES_DIR) -> dict[str, str]:

@@ -24,7 +24,7 @@ from effdiff_catalog.records.catalog import Catalog
 from effdiff_catalog.records.models import Framework, Links, Paper
 from effdiff_catalog.records.taxonomy import Node, Taxonomy
 from effdiff_catalog.records.venues import VenueRegistry
-from effdiff_catalog.resources import package_path
+from effdiff_catalog.resources import package_path, template_environment
 
 TEMPLATES_DIR = package_path("templates", "site")
 PAPERS_DIR = "papers"
@@ -188,16 +188,8 @@ def walk(node: Node) -> Iterable[Node]:
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["md"] = markdown_text
-    return env
+    """Jinja for the site's pages: HTML autoescape, Markdown escaping by the `md` filter."""
+    return template_environment(templates_dir, autoescape=True, filters={"md": markdown_text})
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~=:")
