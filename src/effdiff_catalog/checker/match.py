@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from effdiff_catalog.checker.evidence import PaperContext
+from effdiff_catalog.checker.evidence import Finding, PaperContext
 from effdiff_catalog.identity import ascii_fold, is_arxiv_doi, parse_doi, title_similarity
 from effdiff_catalog.records.venues import Venue, VenueRegistry, normalise_venue_name
 
@@ -113,6 +113,17 @@ def check_id_match(context: PaperContext, label: str, title: str,
     return IdentityCheck(False, note=(
         f"{label}: the record found by id has another title ({title!r}) and other authors "
         f"({overlap:.0%} of surnames); ignored"))
+
+
+def finding_by_id(context: PaperContext, label: str, title: str,
+                  authors: Sequence[str]) -> tuple[Finding, IdentityCheck]:
+    """A source's finding for a record it found by the paper's id, opened with the identity
+    check's note, and the check (when the record is not the paper, the finding stays empty)."""
+    finding = Finding()
+    check = check_id_match(context, label, title, authors)
+    if check.note:
+        finding.notes.append(check.note)
+    return finding, check
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,10 @@ from effdiff_catalog.checker.http import FetchError, PoliteClient
 from effdiff_catalog.checker.match import (
     YEAR_WINDOW_ID,
     YEAR_WINDOW_TITLE,
-    check_id_match,
     check_title_match,
     clean_doi,
     clean_url,
+    finding_by_id,
     judge_venue,
 )
 from effdiff_catalog.checker.sources import BatchResult, EndpointSpec, MalformedResponse
@@ -247,10 +247,7 @@ def _claims(context: PaperContext, work: OpenAlexWork, by: str, window: tuple[in
 def evaluate_preprint(context: PaperContext, work: OpenAlexWork) -> Finding:
     """The work of the arXiv DOI: a published location merged into it names the venue;
     its year may be the preprint's."""
-    finding = Finding()
-    check = check_id_match(context, "openalex", work.title, work.authors)
-    if check.note:
-        finding.notes.append(check.note)
+    finding, check = finding_by_id(context, "openalex", work.title, work.authors)
     if not check.same:
         return finding
     if not _published_locations(work):

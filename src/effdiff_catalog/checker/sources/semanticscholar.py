@@ -25,6 +25,7 @@ from effdiff_catalog.checker.match import (
     YEAR_WINDOW_ID,
     check_id_match,
     clean_doi,
+    finding_by_id,
     is_preprint_venue,
     judge_venue,
 )
@@ -248,10 +249,7 @@ def _venue_texts(paper: S2Paper) -> list[str]:
 
 def evaluate(context: PaperContext, paper: S2Paper) -> Finding:
     """S2 looked up by arXiv id: trusted for the venue; its year may be the arXiv year."""
-    finding = Finding()
-    check = check_id_match(context, "semanticscholar", paper.title, paper.authors)
-    if check.note:
-        finding.notes.append(check.note)
+    finding, check = finding_by_id(context, "semanticscholar", paper.title, paper.authors)
     if not check.same:
         return finding
     texts = _venue_texts(paper)
