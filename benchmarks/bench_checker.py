@@ -8,9 +8,10 @@ arXiv-only everywhere and fall back to one dblp and one OpenAlex title search ea
 Every request gets 100 ms of added latency, and each source runs at its real rate limit
 (config.SOURCE_DEFAULTS: arXiv one request every 3 s, Semantic Scholar 1/s with a key,
 OpenAlex 5/s, Crossref and dblp 1/s), one connection each. The floor is what those limits
-allow at best: for each source, (requests - 1) x interval + latency, and the sources that
-need other answers first (Crossref, dblp) start one latency late; sources run in
-parallel, so the floor is the largest of them.
+allow at best: for each source, (requests - 1) x (interval + latency) + latency, since a
+request waits an interval after the previous answer; the sources that need other answers
+first (Crossref, dblp) start one latency late; sources run in parallel, so the floor is
+the largest of them.
 
 Targets: at most 0.05 requests per paper for every source, dblp included, on a cold
 cache; wall time within 1.2x the floor; a warm rerun makes no request.
@@ -47,7 +48,7 @@ def floors(run: CheckRun, config: CheckerConfig) -> dict[str, float]:
     for name, made in run.requests().items():
         if made:
             start = LATENCY if name in DEPENDENT else 0.0
-            out[name] = start + (made - 1) * config.source(name).min_interval + LATENCY
+            out[name] = start + (made - 1) * (config.source(name).min_interval + LATENCY) + LATENCY
     return out
 
 

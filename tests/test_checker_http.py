@@ -72,6 +72,23 @@ def test_shared_limit_holds_across_tasks_on_the_wire() -> None:
     assert times[-1] - started >= 0.4 - 0.005, (started, times)
 
 
+def test_the_next_request_waits_an_interval_after_the_answer_not_only_after_the_start(
+) -> None:
+    # The server answers in 0.3 s, longer than the 0.1 s interval: counting from the
+    # starts alone would let the next request go as soon as the answer is in.
+    with StubServer(latency=0.3) as stub:
+        async def main() -> None:
+            async with PoliteClient(dblp_config(stub, min_interval=0.1), UA) as client:
+                for _ in range(3):
+                    await get(client)
+
+        run_sync(main())
+        times = [r.time for r in stub.requests("dblp")]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(gaps) == 2
+    assert all(gap >= 0.3 + 0.1 for gap in gaps), gaps
+
+
 def test_retry_after_header_is_honoured() -> None:
     with StubServer() as stub:
         stub.add_fault("dblp", "429:0.4")

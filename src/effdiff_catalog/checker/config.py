@@ -41,7 +41,7 @@ class SourceConfig:
 
     name: str
     base_url: str  # the API root; each source appends its paths
-    min_interval: float  # seconds between the starts of two requests
+    min_interval: float  # seconds between two requests: start to start, answer to start
     max_connections: int = 1
     timeout: float = 30.0
     retries: int = 4  # extra attempts after the first one
@@ -108,7 +108,8 @@ SOURCE_DEFAULTS: dict[str, SourceDefaults] = {
 # Per-source variables: suffix -> (meaning, SourceConfig field).
 _SOURCE_VARIABLES: dict[str, tuple[str, str]] = {
     "URL": ("API root URL; the source appends its endpoint paths", "base_url"),
-    "INTERVAL": ("seconds between the starts of two requests", "min_interval"),
+    "INTERVAL": ("seconds between two requests (from the start of one, and from its answer, to "
+                 "the start of the next)", "min_interval"),
     "TIMEOUT": ("seconds before a request times out", "timeout"),
     "RETRIES": ("extra attempts after a failed request", "retries"),
     "BACKOFF": ("seconds the first retry waits (doubled each time, with jitter)",

@@ -53,10 +53,14 @@ class SourceStats:
 
 
 class RateLimiter:
-    """At most one request start per `interval` seconds, shared by every task.
+    """At most one request start per `interval` seconds, shared by every task, and none
+    sooner than `interval` after an answer came back (`finished`).
 
-    A 429 pushes the next allowed start back (`penalise`), so the whole source slows
-    down, not only the task that was refused.
+    The second rule is what makes the limit hold where the server counts: a request
+    reaches it some time after it starts (the first one on a connection later than the
+    rest), but always before its answer is back, so two arrivals are never closer than
+    `interval`. A 429 pushes the next allowed start back (`penalise`), so the whole
+    source slows down, not only the task that was refused.
     """
 
     def __init__(self, interval: float, clock: Any = time.monotonic) -> None:
@@ -73,6 +77,10 @@ class RateLimiter:
                 await asyncio.sleep(wait)
                 now = self._clock()
             self._next = max(now, self._next) + self.interval
+
+    def finished(self) -> None:
+        """An answer (or a failure) came back now: the next start waits a whole interval."""
+        self._next = max(self._next, self._clock() + self.interval)
 
     def penalise(self, delay: float) -> None:
         self._next = max(self._next, self._clock() + delay)
@@ -193,6 +201,8 @@ class PoliteClient:
                         last_reason = f"HTTP {status} (no Retry-After)"
                     if status == 429:
                         self.limiter.penalise(wait)
+                finally:
+                    self.limiter.finished()
             if attempt + 1 < attempts:
                 await asyncio.sleep(wait)
         self.stats.failures += 1
