@@ -6,6 +6,7 @@ catalog folder. (.ci/run also installs the wheel into a fresh virtual environmen
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -21,9 +22,13 @@ REPO = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel, built without fetching a build backend and unpacked with pip."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "-w", str(out / "dist"), str(REPO)],
-                   check=True, capture_output=True)
+    # setuptools builds in the checkout (build/, *.egg-info): one build at a time, also when
+    # pytest-xdist runs this module's tests in several workers (their base temp is shared).
+    with open(tmp_path_factory.getbasetemp().parent / "wheel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                        "--no-build-isolation", "-w", str(out / "dist"), str(REPO)],
+                       check=True, capture_output=True)
     [wheel] = (out / "dist").glob("effdiff_catalog-*.whl")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(out / "site"), str(wheel)], check=True, capture_output=True)

@@ -37,6 +37,7 @@
                  topics: 1 };
   var FIELD_BITS = 3;
   var INITIALS = FIELDS.indexOf("initials"), ALIAS = FIELDS.indexOf("alias");
+  var TITLE = FIELDS.indexOf("title");
 
   function fold(text) {
     text = String(text).toLowerCase();
@@ -48,16 +49,21 @@
 
   /* The words of a text, folded: what a query is made of. */
   function words(text) {
+    var folded = fold(text);
+    /* WORD never spans a space: without a DOI, the whole text is matched at once. */
+    if (folded.indexOf("10.") === -1) { return folded.match(WORD) || []; }
     var out = [];
-    fold(text).split(/\s+/).forEach(function (chunk) {
+    folded.split(/\s+/).forEach(function (chunk) {
       if (DOI.test(chunk)) { out.push(chunk); } else { out.push.apply(out, chunk.match(WORD) || []); }
     });
     return out;
   }
 
   /* The tokens a field is found by: its words, and the parts of its compounds. */
+  var LOWER_UPPER = /\p{Ll}\p{Lu}/u;
   function tokens(text) {
     var out = words(text);
+    if (!LOWER_UPPER.test(text)) { return out; }  /* no compound to split */
     var raw = String(text).match(WORD) || [];
     for (var i = 0; i < raw.length; i++) {
       var parts = raw[i].split(CAMEL);
@@ -129,31 +135,45 @@
   function Index(docs) {
     this.size = docs.length;
     this.postings = new Map();
+    this.cache = new Map();  /* a field's text -> its tokens: venues, sections, names repeat */
     for (var d = 0; d < docs.length; d++) { this.add(d, docs[d]); }
+    this.cache = null;
     this.vocab = Array.from(this.postings.keys()).sort();
   }
 
   Index.prototype.add = function (d, doc) {
-    var seen = new Map();
-    var self = this;
-    FIELDS.forEach(function (name, f) {
-      var value = f === INITIALS ? initials(doc.title || "") : doc[name];
-      if (value === undefined || value === null) { return; }
+    for (var f = 0; f < FIELDS.length; f++) {
+      var value = f === INITIALS ? initials(doc.title || "") : doc[FIELDS[f]];
+      if (value === undefined || value === null) { continue; }
       var list = Array.isArray(value) ? value : [value];
-      list.forEach(function (text) {
-        var found = f === INITIALS || f === ALIAS ? words(text).concat(
-          f === ALIAS ? [fold(text).replace(/[^\p{L}\p{N}]+/gu, "")] : []) : tokens(text);
-        found.forEach(function (token) {
-          if (!token) { return; }
-          var key = token + " " + f;
-          if (seen.has(key)) { return; }
-          seen.set(key, true);
-          var list2 = self.postings.get(token);
-          if (!list2) { self.postings.set(token, list2 = []); }
-          list2.push((d << FIELD_BITS) | f);
-        });
-      });
-    });
+      for (var i = 0; i < list.length; i++) {
+        var found = this.tokensOf(f, String(list[i]));
+        for (var j = 0; j < found.length; j++) {
+          if (found[j]) { this.post(found[j], (d << FIELD_BITS) | f, d); }
+        }
+      }
+    }
+  };
+
+  /* The tokens a field's text is found by: initials and aliases as whole words (an alias
+   * also without its punctuation), other fields by words and compound parts. */
+  Index.prototype.tokensOf = function (f, text) {
+    if (f === INITIALS) { return words(text); }
+    if (f === ALIAS) { return words(text).concat([fold(text).replace(/[^\p{L}\p{N}]+/gu, "")]); }
+    if (f === TITLE) { return tokens(text); }
+    var known = this.cache.get(text);
+    if (known === undefined) { this.cache.set(text, known = tokens(text)); }
+    return known;
+  };
+
+  /* One posting a token, field and document: a document's postings are the list's last. */
+  Index.prototype.post = function (token, code, d) {
+    var list = this.postings.get(token);
+    if (!list) { this.postings.set(token, [code]); return; }
+    for (var i = list.length - 1; i >= 0 && (list[i] >>> FIELD_BITS) === d; i--) {
+      if (list[i] === code) { return; }
+    }
+    list.push(code);
   };
 
   function lowerBound(sorted, word) {
