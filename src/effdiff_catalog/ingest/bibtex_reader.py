@@ -31,7 +31,6 @@ from effdiff_catalog.identity import (
 )
 from effdiff_catalog.tex import tex_to_unicode
 
-
 # A url is verbatim, but dblp (and others) escape TeX specials in it: 11880561\_13.
 _URL_ESCAPE = re.compile(r"\\([_%&#$~])")
 
