@@ -124,3 +124,14 @@ def test_paper_page_controls_show_the_keyboard_focus(
     assert {f["tag"] for f in seen} >= {"a", "button"}
     hidden = [f for f in seen if not (f["visible"] and f["shown"])]
     assert hidden == []
+
+
+@pytest.mark.parametrize("scheme", ["light"])
+@pytest.mark.parametrize("viewport", ["desktop"])
+def test_focus_check_catches_a_hidden_focus(styled_page: Any, built_site: Served) -> None:
+    """The check can fail: with the outline taken off Explore's fields, they are reported."""
+    open_page_type(styled_page, built_site, "explore")
+    styled_page.add_style_tag(content=".effdiff-explore input:focus-visible "
+                                      "{ outline: none !important; box-shadow: none !important }")
+    hidden = {f["name"] for f in tab_through(styled_page, 30) if not f["shown"]}
+    assert {"text", "from", "to", "author", "code"} <= hidden
