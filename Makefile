@@ -9,8 +9,11 @@ EFFDIFF := $(BIN)/effdiff
 export NO_MKDOCS_2_WARNING := 1
 
 SITE_SOURCE := build/site-source
+# npm ci writes this file last; the test-only JavaScript (axe-core) is installed when it is
+# older than package-lock.json.
+NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install schema validate readme bib site site-source site-zensical test lint check bench clean
+.PHONY: install node-deps schema validate readme bib site site-source site-zensical test lint check bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +23,13 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP)  ## Create .venv and install the package with pinned dependencies
+
+# Without npm the accessibility tests skip (under CI=true they fail instead).
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --quiet; \
+	else echo "npm not found: the accessibility tests will skip (apt-get install nodejs npm)"; fi
+
+node-deps: $(NODE_STAMP)  ## Install axe-core for the accessibility tests (npm ci)
 
 schema: install  ## Regenerate the record JSON Schema from the models
 	$(EFFDIFF) schema --output schema/record.schema.json
@@ -39,7 +49,7 @@ site-source: install  ## Write the website's sources into build/site-source (for
 site-zensical: site-source  ## Build the same website with Zensical, into build/site-source/site
 	cd $(SITE_SOURCE) && $(abspath $(BIN))/zensical build --strict --clean
 
-test: install  ## Run the whole test suite
+test: install node-deps  ## Run the whole test suite
 	$(BIN)/python -m pytest -q -n 2
 
 lint: install  ## ruff and mypy over the package, its tests and its benchmarks
