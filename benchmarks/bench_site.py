@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import make_catalog  # noqa: E402
+from synth import make_catalog
 
-from effdiff_catalog.records.catalog import load_catalog  # noqa: E402
-from effdiff_catalog.site import build_site  # noqa: E402
+from effdiff_catalog.records.catalog import load_catalog
+from effdiff_catalog.site import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 # The last commit of the section-only site (one page per section, no page per paper).
@@ -112,7 +112,7 @@ def site_size(site: Path) -> tuple[int, int, int]:
 
 
 class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -58,7 +58,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
     prefix = "/"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def send_head(self) -> Any:

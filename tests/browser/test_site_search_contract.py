@@ -57,8 +57,8 @@ class Case:
 
     query: str
     top: Want
-    found: Want = lambda p: False  # noqa: E731
-    not_found: Want = lambda p: False  # noqa: E731
+    found: Want = lambda p: False
+    not_found: Want = lambda p: False
     exactly: Want | None = None
     why: str = field(default="", compare=False)
 
