@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -233,4 +234,10 @@ def test_the_library_also_runs_where_an_event_loop_is_running() -> None:
     async def notebook_cell() -> int:  # a notebook, or a sync Playwright session
         return run_sync(asyncio.sleep(0, result=7))
 
-    assert asyncio.run(notebook_cell()) == 7
+    # In a thread of its own: the worker's main thread may already run a loop (a sync
+    # Playwright session of an earlier test), where asyncio.run itself would refuse.
+    results: list[int] = []
+    cell = threading.Thread(target=lambda: results.append(asyncio.run(notebook_cell())))
+    cell.start()
+    cell.join(timeout=30)
+    assert results == [7]
